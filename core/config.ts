@@ -1,0 +1,172 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+/**
+ * The whole environment, validated once. Nothing else reads `process.env`: the frozen result
+ * is passed down. Units are in the names so tests can shrink them.
+ */
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    INSTANCE_ID: z.string().min(1).max(100).default(`${os.hostname()}-${process.pid}`),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: int(0, 65535).default(3000),
+    DATABASE_URL: z.string().url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL'),
+    PG_POOL_SIZE: int(1, 200).default(20),
+    REDIS_URL: z.string().url().refine((u) => /^rediss?:/.test(u), 'must be a redis:// URL'),
+    REDIS_PREFIX: z.string().min(1).max(64).regex(/^[A-Za-z0-9:_-]+$/).default('evently:'),
+    SOCKET_ADAPTER: z.enum(['sharded', 'pubsub']).default('sharded'),
+    JWT_ACCESS_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    ADMISSION_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    ACCESS_TOKEN_TTL_SECONDS: int(10, 86_400).default(900),
+    REFRESH_TOKEN_TTL_SECONDS: int(60, 90 * 86_400).default(30 * 86_400),
+    ADMIN_EMAIL: z.string().email().optional(),
+    ADMIN_PASSWORD: z.string().min(8).max(256).optional(),
+    HOLD_TTL_SECONDS: int(5, 3600).default(300),
+    MAX_SEATS_PER_USER: int(1, 100).default(6),
+    ADMISSION_MAX_ACTIVE: int(1, 1_000_000).default(500),
+    ADMISSION_ADMIT_PER_TICK: int(1, 100_000).default(50),
+    ADMISSION_TICK_MS: int(50, 60_000).default(1000),
+    ADMISSION_SESSION_TTL_SECONDS: int(10, 86_400).default(900),
+    QUEUE_GRACE_SECONDS: int(0, 3600).default(60),
+    QUEUE_POSITION_PUSH_MS: int(100, 60_000).default(1000),
+    REDLOCK_ENABLED: bool.default('true'),
+    REDLOCK_TTL_MS: int(100, 60_000).default(2000),
+    SEAT_FANOUT_COALESCE_MS: int(0, 1000).default(10),
+    HOLD_SWEEP_CRON: z.string().min(1).default('*/10 * * * * *'),
+    WAITLIST_OFFER_TTL_SECONDS: int(5, 3600).default(120),
+    ANALYTICS_INTERVAL_MS: int(100, 60_000).default(1000),
+    HTTP_MAX_BODY_BYTES: int(256, 10_000_000).default(64 * 1024),
+    SOCKET_MAX_PAYLOAD_BYTES: int(256, 10_000_000).default(16 * 1024),
+    LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+    LOGIN_WINDOW_SECONDS: int(1, 86_400).default(300),
+    SHUTDOWN_DEADLINE_MS: int(100, 120_000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'set ADMIN_EMAIL and ADMIN_PASSWORD together' });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly logLevel: Env['LOG_LEVEL'];
+  readonly instanceId: string;
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly pgPoolSize: number;
+  readonly redisUrl: string;
+  readonly redisPrefix: string;
+  readonly socketAdapter: Env['SOCKET_ADAPTER'];
+  readonly jwtAccessSecret: string;
+  readonly admissionTokenSecret: string;
+  readonly accessTokenTtlSeconds: number;
+  readonly refreshTokenTtlSeconds: number;
+  readonly admin: { readonly email: string; readonly password: string } | null;
+  readonly holdTtlSeconds: number;
+  readonly maxSeatsPerUser: number;
+  readonly admission: {
+    readonly maxActive: number;
+    readonly admitPerTick: number;
+    readonly tickMs: number;
+    readonly sessionTtlSeconds: number;
+  };
+  readonly queueGraceSeconds: number;
+  readonly queuePositionPushMs: number;
+  readonly redlockEnabled: boolean;
+  readonly redlockTtlMs: number;
+  readonly seatFanoutCoalesceMs: number;
+  readonly holdSweepCron: string;
+  readonly waitlistOfferTtlSeconds: number;
+  readonly analyticsIntervalMs: number;
+  readonly httpMaxBodyBytes: number;
+  readonly socketMaxPayloadBytes: number;
+  readonly loginMaxFailures: number;
+  readonly loginWindowSeconds: number;
+  readonly shutdownDeadlineMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Validates the environment; throws a ConfigError listing every problem at once. */
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    instanceId: e.INSTANCE_ID,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    pgPoolSize: e.PG_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    socketAdapter: e.SOCKET_ADAPTER,
+    jwtAccessSecret: e.JWT_ACCESS_SECRET,
+    admissionTokenSecret: e.ADMISSION_TOKEN_SECRET,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
+    holdTtlSeconds: e.HOLD_TTL_SECONDS,
+    maxSeatsPerUser: e.MAX_SEATS_PER_USER,
+    admission: {
+      maxActive: e.ADMISSION_MAX_ACTIVE,
+      admitPerTick: e.ADMISSION_ADMIT_PER_TICK,
+      tickMs: e.ADMISSION_TICK_MS,
+      sessionTtlSeconds: e.ADMISSION_SESSION_TTL_SECONDS,
+    },
+    queueGraceSeconds: e.QUEUE_GRACE_SECONDS,
+    queuePositionPushMs: e.QUEUE_POSITION_PUSH_MS,
+    redlockEnabled: e.REDLOCK_ENABLED,
+    redlockTtlMs: e.REDLOCK_TTL_MS,
+    seatFanoutCoalesceMs: e.SEAT_FANOUT_COALESCE_MS,
+    holdSweepCron: e.HOLD_SWEEP_CRON,
+    waitlistOfferTtlSeconds: e.WAITLIST_OFFER_TTL_SECONDS,
+    analyticsIntervalMs: e.ANALYTICS_INTERVAL_MS,
+    httpMaxBodyBytes: e.HTTP_MAX_BODY_BYTES,
+    socketMaxPayloadBytes: e.SOCKET_MAX_PAYLOAD_BYTES,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+    shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
+  });
+}
+
+/** For entry points: load or print every problem and exit 78 (EX_CONFIG). */
+export function loadConfigOrExit(source: Record<string, string | undefined>): Config {
+  try {
+    return loadConfig(source);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}

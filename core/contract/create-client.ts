@@ -1,0 +1,109 @@
+import { type Socket, io } from 'socket.io-client';
+import type { Ack } from './ack.js';
+import {
+  type AdminCommandName,
+  type AdminCommandPayload,
+  type AdminCommandReply,
+  type CommandName,
+  type CommandPayload,
+  type CommandReply,
+  adminCommands,
+  commands,
+} from './commands.js';
+import type { AdminPushName, AdminPushPayload, PushName, PushPayload } from './pushes.js';
+
+/** camelCase method name for a command: `seats:hold` -> `seatsHold`. */
+type MethodName<K extends string> = K extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : K;
+
+export type CommandMethods = {
+  [K in CommandName as MethodName<K>]: (
+    payload: CommandPayload<K>,
+    opts?: { timeoutMs?: number },
+  ) => Promise<Ack<CommandReply<K>>>;
+};
+export type AdminCommandMethods = {
+  [K in AdminCommandName as MethodName<K>]: (
+    payload: AdminCommandPayload<K>,
+    opts?: { timeoutMs?: number },
+  ) => Promise<Ack<AdminCommandReply<K>>>;
+};
+
+export interface ClientOptions {
+  /** Defaults to websocket only: no sticky sessions needed behind a load balancer. */
+  transports?: ('websocket' | 'polling')[];
+  reconnection?: boolean;
+  timeoutMs?: number;
+}
+
+interface BaseClient<P extends string, Payload extends (k: never) => unknown> {
+  socket: Socket;
+  connected(): Promise<void>;
+  /** Raw emit for tests that send hostile payloads the types would reject. */
+  send(name: string, payload: unknown, opts?: { timeoutMs?: number }): Promise<Ack<unknown>>;
+  close(): void;
+  _types?: [P, Payload];
+}
+
+export type EventlyClient = BaseClient<PushName, never> &
+  CommandMethods & {
+    on<K extends PushName>(name: K, listener: (payload: PushPayload<K>) => void): () => void;
+  };
+export type EventlyAdminClient = BaseClient<AdminPushName, never> &
+  AdminCommandMethods & {
+    on<K extends AdminPushName>(name: K, listener: (payload: AdminPushPayload<K>) => void): () => void;
+  };
+
+function methodName(command: string): string {
+  const [a, b = ''] = command.split(':');
+  return a + b.charAt(0).toUpperCase() + b.slice(1);
+}
+
+function build(url: string, token: string | undefined, names: string[], options: ClientOptions) {
+  const socket = io(url, {
+    auth: token ? { token } : {},
+    transports: options.transports ?? ['websocket'],
+    reconnection: options.reconnection ?? true,
+    forceNew: true,
+  });
+  const defaultTimeout = options.timeoutMs ?? 10_000;
+  const send = (name: string, payload: unknown, opts?: { timeoutMs?: number }) =>
+    socket
+      .timeout(opts?.timeoutMs ?? defaultTimeout)
+      .emitWithAck(name, payload) as Promise<Ack<unknown>>;
+  const client: Record<string, unknown> = {
+    socket,
+    send,
+    connected: () =>
+      new Promise<void>((resolve, reject) => {
+        if (socket.connected) return resolve();
+        const onError = (err: Error) => {
+          socket.off('connect', onConnect);
+          reject(err);
+        };
+        const onConnect = () => {
+          socket.off('connect_error', onError);
+          resolve();
+        };
+        socket.once('connect', onConnect);
+        socket.once('connect_error', onError);
+      }),
+    on: (name: string, listener: (p: unknown) => void) => {
+      socket.on(name, listener);
+      return () => socket.off(name, listener);
+    },
+    close: () => socket.close(),
+  };
+  for (const name of names) {
+    client[methodName(name)] = (payload: unknown, opts?: { timeoutMs?: number }) => send(name, payload, opts);
+  }
+  return client;
+}
+
+/** A typed Evently client: one promise-returning method per command, typed push listeners. */
+export function createClient(url: string, token?: string, options: ClientOptions = {}): EventlyClient {
+  return build(url.replace(/\/$/, ''), token, Object.keys(commands), options) as unknown as EventlyClient;
+}
+
+export function createAdminClient(url: string, token: string, options: ClientOptions = {}): EventlyAdminClient {
+  return build(`${url.replace(/\/$/, '')}/admin`, token, Object.keys(adminCommands), options) as unknown as EventlyAdminClient;
+}

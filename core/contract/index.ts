@@ -1,0 +1,7 @@
+export * from './ack.js';
+export * from './commands.js';
+export * from './error-codes.js';
+export * from './http.js';
+export * from './primitives.js';
+export * from './pushes.js';
+export type * from './socket-events.js';

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Ids are uuids on the wire; validating the shape keeps odd strings away from Postgres casts. */
+export const Id = z.string().uuid();
+export const IsoTime = z.string().datetime({ offset: true });
+export const Cents = z.number().int().min(0).max(100_000_000);
+export const SeatStatus = z.enum(['available', 'held', 'sold']);
+export type SeatStatus = z.infer<typeof SeatStatus>;
+export const Role = z.enum(['user', 'admin']);
+export type Role = z.infer<typeof Role>;
+export const IdempotencyKey = z.string().min(1).max(128);
+/** Hard cap on how many seats one request may name; the per-event limit is checked later. */
+export const MAX_SEATS_PER_REQUEST = 100;
+
+export const SeatRef = z.object({
+  id: Id,
+  section: z.string(),
+  row: z.number().int(),
+  number: z.number().int(),
+  priceCents: Cents,
+});
+export type SeatRef = z.infer<typeof SeatRef>;
+
+export const SeatState = SeatRef.extend({ status: SeatStatus, version: z.number().int() });
+export type SeatState = z.infer<typeof SeatState>;
+
+export const AdmissionSettings = z
+  .object({
+    maxActive: z.number().int().min(1).max(1_000_000),
+    admitPerTick: z.number().int().min(1).max(100_000),
+    tickMs: z.number().int().min(50).max(60_000),
+    sessionTtlSeconds: z.number().int().min(10).max(86_400),
+  })
+  .strict();
+export type AdmissionSettings = z.infer<typeof AdmissionSettings>;

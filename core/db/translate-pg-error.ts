@@ -1,0 +1,21 @@
+import { AppError } from '../domain/app-error.js';
+
+/** Translates the Postgres failures we expect into protocol errors, once, at the edge. */
+export function translatePgError(err: unknown): unknown {
+  const code = (err as { code?: string } | null)?.code;
+  switch (code) {
+    case '23505':
+      return new AppError('CONFLICT', 'already exists');
+    case '23503':
+    case '23514':
+    case '22P02':
+    case '22003':
+      return new AppError('VALIDATION_FAILED', 'rejected by a database constraint');
+    case '40001':
+    case '40P01':
+    case '55P03':
+      return new AppError('INTERNAL', 'busy, try again', undefined, true);
+    default:
+      return err;
+  }
+}

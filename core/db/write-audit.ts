@@ -1,0 +1,19 @@
+import type { Queryable } from './pool.js';
+
+export interface AuditEntry {
+  actorId: string | null;
+  action: string;
+  eventId?: string | null;
+  entityType: string;
+  entityId: string;
+  data?: Record<string, unknown>;
+}
+
+/** Appends to the audit log; call inside the transaction of the change it records. */
+export async function writeAudit(tx: Queryable, e: AuditEntry): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [e.actorId, e.action, e.eventId ?? null, e.entityType, e.entityId, JSON.stringify(e.data ?? {})],
+  );
+}

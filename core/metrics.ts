@@ -1,0 +1,51 @@
+import client from 'prom-client';
+
+/** One registry per process; gateways and workers expose the parts they use. */
+export function createMetrics(instanceId: string) {
+  const registry = new client.Registry();
+  registry.setDefaultLabels({ instance: instanceId });
+  client.collectDefaultMetrics({ register: registry });
+  const r = [registry];
+  return {
+    registry,
+    connections: new client.Gauge({ name: 'evently_socket_connections', help: 'Connected sockets', labelNames: ['namespace'], registers: r }),
+    commands: new client.Counter({
+      name: 'evently_commands_total',
+      help: 'Socket commands by name and outcome (ok or error code)',
+      labelNames: ['command', 'outcome'],
+      registers: r,
+    }),
+    ackLatency: new client.Histogram({
+      name: 'evently_ack_latency_seconds',
+      help: 'Time from command receipt to ack',
+      labelNames: ['command'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: r,
+    }),
+    http: new client.Histogram({
+      name: 'evently_http_request_seconds',
+      help: 'HTTP requests by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: r,
+    }),
+    fanoutLag: new client.Histogram({
+      name: 'evently_fanout_lag_seconds',
+      help: 'Time from a seat change commit to its push leaving this process',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: r,
+    }),
+    holds: new client.Counter({ name: 'evently_holds_total', help: 'Holds created', registers: r }),
+    confirms: new client.Counter({ name: 'evently_confirms_total', help: 'Bookings confirmed', registers: r }),
+    queueLength: new client.Gauge({ name: 'evently_queue_waiting', help: 'Users waiting per event', labelNames: ['event'], registers: r }),
+    admissions: new client.Counter({ name: 'evently_admissions_total', help: 'Users admitted', labelNames: ['event'], registers: r }),
+    fairness: new client.Gauge({
+      name: 'evently_admission_max_displacement',
+      help: 'Largest displacement between queue order and admission order',
+      labelNames: ['event'],
+      registers: r,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

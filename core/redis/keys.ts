@@ -1,0 +1,32 @@
+/**
+ * Every Redis key and channel name, built in one place. Per-event keys carry a `{eventId}` hash
+ * tag so one event's keys live in one Redis Cluster slot (multi-key Lua scripts stay legal).
+ */
+export function createKeys(prefix: string) {
+  const ev = (eventId: string) => `${prefix}ev:{${eventId}}`;
+  return {
+    prefix,
+    /** BullMQ's own prefix; queues hash-tag themselves. */
+    bullPrefix: `${prefix}bull`,
+    /** Socket.IO adapter / emitter channel prefix. */
+    socketChannel: `${prefix}sio`,
+    loginFailures: `${prefix}rl:login`,
+    // waiting room
+    queue: (eventId: string) => `${ev(eventId)}:queue`,
+    preQueue: (eventId: string) => `${ev(eventId)}:prequeue`,
+    queueSeq: (eventId: string) => `${ev(eventId)}:queue:seq`,
+    queueDisconnected: (eventId: string) => `${ev(eventId)}:queue:gone`,
+    active: (eventId: string) => `${ev(eventId)}:active`,
+    admissionControl: (eventId: string) => `${ev(eventId)}:admission`,
+    admissionStats: (eventId: string) => `${ev(eventId)}:admission:stats`,
+    admittedLog: (eventId: string) => `${ev(eventId)}:admitted`,
+    onSaleEvents: `${prefix}onsale`,
+    // seats
+    seatLock: (eventId: string, seatId: string) => `${ev(eventId)}:lock:seat:${seatId}`,
+    // analytics
+    eventCounters: (eventId: string) => `${ev(eventId)}:counters`,
+    instanceConnections: `${prefix}connections`,
+  } as const;
+}
+
+export type Keys = ReturnType<typeof createKeys>;

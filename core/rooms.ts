@@ -1,0 +1,9 @@
+/** Socket.IO room names, shared by gateways (join) and workers (emit). */
+export const rooms = {
+  /** Every socket of one user, on every gateway instance. */
+  user: (userId: string) => `user:${userId}`,
+  /** Seat-map subscribers of one event. */
+  seats: (eventId: string) => `seats:${eventId}`,
+  /** Admin analytics subscribers: all events, or one. */
+  analytics: (eventId?: string) => (eventId ? `analytics:${eventId}` : 'analytics:*'),
+} as const;

@@ -1,0 +1,9 @@
+import { hashRefreshToken } from '../../auth/refresh-tokens.js';
+import type { Pool } from '../../db/pool.js';
+
+/** Revokes one refresh token. Unknown tokens are accepted silently (logout is idempotent). */
+export async function logout(pool: Pool, refreshToken: string): Promise<void> {
+  await pool.query('UPDATE refresh_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL', [
+    hashRefreshToken(refreshToken),
+  ]);
+}

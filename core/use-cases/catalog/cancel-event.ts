@@ -1,0 +1,71 @@
+import type { SeatChange } from '../../contract/pushes.js';
+import type { Pool } from '../../db/pool.js';
+import { withTransaction } from '../../db/with-transaction.js';
+import { writeAudit } from '../../db/write-audit.js';
+import { AppError } from '../../domain/app-error.js';
+
+export interface CancelledEvent {
+  eventId: string;
+  releasedHolds: number;
+  refundedBookings: number;
+  refundCents: number;
+  changes: SeatChange[];
+}
+
+/**
+ * Cancels an event: live holds end, confirmed bookings are cancelled with a full refund, every
+ * held or sold seat goes back to available (version bumped) so the seat map tells subscribers.
+ * The event row is locked first so no hold or confirm can slip in beside the cancellation.
+ */
+export async function cancelEvent(pool: Pool, eventId: string, actorId: string): Promise<CancelledEvent> {
+  return withTransaction(pool, async (tx) => {
+    const { rows: ev } = await tx.query<{ cancelled: boolean }>(
+      'SELECT cancelled_at IS NOT NULL AS cancelled FROM events WHERE id = $1 FOR UPDATE',
+      [eventId],
+    );
+    if (!ev[0]) throw new AppError('NOT_FOUND', 'no such event');
+    if (ev[0].cancelled) throw new AppError('ALREADY_CANCELLED', 'event already cancelled');
+    await tx.query('UPDATE events SET cancelled_at = now(), updated_at = now() WHERE id = $1', [eventId]);
+    const { rows: changes } = await tx.query<SeatChange>(
+      `WITH moved AS (
+         SELECT id FROM seats WHERE event_id = $1 AND status <> 'available' ORDER BY id FOR UPDATE
+       )
+       UPDATE seats s SET status = 'available', hold_id = NULL, booking_id = NULL, version = s.version + 1
+         FROM moved WHERE s.id = moved.id
+       RETURNING s.id AS "seatId", s.status, s.version`,
+      [eventId],
+    );
+    const holds = await tx.query(
+      `UPDATE holds SET status = 'cancelled', ended_at = now() WHERE event_id = $1 AND status = 'active'`,
+      [eventId],
+    );
+    const { rows: refunds } = await tx.query<{ n: number; cents: number }>(
+      `WITH c AS (
+         UPDATE bookings SET status = 'cancelled', cancelled_at = now(), refund_cents = total_cents
+          WHERE event_id = $1 AND status = 'confirmed' RETURNING total_cents
+       ) SELECT count(*) AS n, coalesce(sum(total_cents), 0) AS cents FROM c`,
+      [eventId],
+    );
+    await tx.query(
+      `UPDATE waitlist_entries SET status = 'cancelled', offer_hold_id = NULL, updated_at = now()
+        WHERE event_id = $1 AND status IN ('waiting', 'offered')`,
+      [eventId],
+    );
+    const refund = refunds[0] ?? { n: 0, cents: 0 };
+    await writeAudit(tx, {
+      actorId,
+      action: 'event.cancelled',
+      eventId,
+      entityType: 'event',
+      entityId: eventId,
+      data: { releasedHolds: holds.rowCount ?? 0, refundedBookings: refund.n, refundCents: refund.cents },
+    });
+    return {
+      eventId,
+      releasedHolds: holds.rowCount ?? 0,
+      refundedBookings: refund.n,
+      refundCents: refund.cents,
+      changes,
+    };
+  });
+}

@@ -1,0 +1,58 @@
+import type { AdmissionSettings } from '../../contract/primitives.js';
+import type { EventDetail, EventSummary } from '../../contract/http.js';
+import { eventStatus } from '../../domain/event-status.js';
+
+/** Columns every event query selects, with the live seat counts. */
+export const EVENT_COLUMNS = `e.id, e.name, e.venue, e.starts_at, e.sale_starts_at, e.cancelled_at,
+  e.max_seats_per_user, e.hold_ttl_seconds, e.capacity,
+  e.admission_max_active, e.admission_admit_per_tick, e.admission_tick_ms, e.admission_session_ttl_seconds,
+  (SELECT count(*) FROM seats s WHERE s.event_id = e.id AND s.status = 'available') AS available`;
+
+export interface EventRow {
+  id: string;
+  name: string;
+  venue: string;
+  starts_at: Date;
+  sale_starts_at: Date;
+  cancelled_at: Date | null;
+  max_seats_per_user: number;
+  hold_ttl_seconds: number;
+  capacity: number;
+  admission_max_active: number;
+  admission_admit_per_tick: number;
+  admission_tick_ms: number;
+  admission_session_ttl_seconds: number;
+  available: number;
+}
+
+export function admissionOf(r: EventRow): AdmissionSettings {
+  return {
+    maxActive: r.admission_max_active,
+    admitPerTick: r.admission_admit_per_tick,
+    tickMs: r.admission_tick_ms,
+    sessionTtlSeconds: r.admission_session_ttl_seconds,
+  };
+}
+
+export function toEventSummary(r: EventRow, now: Date): EventSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    venue: r.venue,
+    startsAt: r.starts_at.toISOString(),
+    saleStartsAt: r.sale_starts_at.toISOString(),
+    status: eventStatus({ cancelledAt: r.cancelled_at, startsAt: r.starts_at, saleStartsAt: r.sale_starts_at, available: r.available }, now),
+    capacity: r.capacity,
+    available: r.available,
+  };
+}
+
+export function toEventDetail(r: EventRow, sections: EventDetail['sections'], now: Date): EventDetail {
+  return {
+    ...toEventSummary(r, now),
+    sections,
+    maxSeatsPerUser: r.max_seats_per_user,
+    holdTtlSeconds: r.hold_ttl_seconds,
+    admission: admissionOf(r),
+  };
+}

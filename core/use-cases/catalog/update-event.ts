@@ -1,0 +1,47 @@
+import type { EventDetail, UpdateEventBody } from '../../contract/http.js';
+import type { Pool } from '../../db/pool.js';
+import { withTransaction } from '../../db/with-transaction.js';
+import { writeAudit } from '../../db/write-audit.js';
+import { AppError } from '../../domain/app-error.js';
+import { getEvent } from './get-event.js';
+
+/** Each column and the body field that sets it; only the fields present are written. */
+const COLUMNS: readonly (readonly [string, (b: UpdateEventBody) => unknown])[] = [
+  ['name', (b) => b.name],
+  ['venue', (b) => b.venue],
+  ['starts_at', (b) => b.startsAt],
+  ['sale_starts_at', (b) => b.saleStartsAt],
+  ['max_seats_per_user', (b) => b.maxSeatsPerUser],
+  ['hold_ttl_seconds', (b) => b.holdTtlSeconds],
+  ['admission_max_active', (b) => b.admission?.maxActive],
+  ['admission_admit_per_tick', (b) => b.admission?.admitPerTick],
+  ['admission_tick_ms', (b) => b.admission?.tickMs],
+  ['admission_session_ttl_seconds', (b) => b.admission?.sessionTtlSeconds],
+];
+
+export async function updateEvent(pool: Pool, eventId: string, body: UpdateEventBody, actorId: string, now: Date): Promise<EventDetail> {
+  const sets: string[] = [];
+  const values: unknown[] = [eventId];
+  for (const [column, pick] of COLUMNS) {
+    const value = pick(body);
+    if (value === undefined) continue;
+    values.push(value);
+    sets.push(`${column} = $${values.length}`);
+  }
+  if (sets.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to update');
+  await withTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      `UPDATE events SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND cancelled_at IS NULL
+       RETURNING id`,
+      values,
+    );
+    if (rows.length === 0) {
+      const exists = await tx.query('SELECT 1 FROM events WHERE id = $1', [eventId]);
+      throw exists.rowCount
+        ? new AppError('CONFLICT', 'a cancelled event cannot be changed')
+        : new AppError('NOT_FOUND', 'no such event');
+    }
+    await writeAudit(tx, { actorId, action: 'event.updated', eventId, entityType: 'event', entityId: eventId, data: body });
+  });
+  return getEvent(pool, eventId, now);
+}

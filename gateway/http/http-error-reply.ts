@@ -1,0 +1,16 @@
+import { httpStatusOf } from '../../core/contract/error-codes.js';
+import { isAppError } from '../../core/domain/app-error.js';
+import type { HttpResponse } from './http-request.js';
+
+/** The one place any error becomes an HTTP reply; never leaks a stack. */
+export function httpErrorReply(err: unknown): { response: HttpResponse; unexpected: boolean } {
+  if (isAppError(err)) {
+    const error: Record<string, unknown> = { code: err.code, message: err.message };
+    if (err.details !== undefined) error.details = err.details;
+    return { response: { status: httpStatusOf[err.code], body: { error } }, unexpected: false };
+  }
+  return {
+    response: { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } },
+    unexpected: true,
+  };
+}

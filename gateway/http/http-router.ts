@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { HttpRequest as UwsRequest, HttpResponse as UwsResponse, TemplatedApp } from 'uWebSockets.js';
+import type { Logger } from '../../core/log.js';
+import { AppError } from '../../core/domain/app-error.js';
+import { httpErrorReply } from './http-error-reply.js';
+import type { HttpRequest, HttpResponse } from './http-request.js';
+
+export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse>;
+type Method = 'get' | 'post' | 'patch' | 'del';
+
+export interface RouterOptions {
+  maxBodyBytes: number;
+  log: Logger;
+  onResponse?: (method: string, route: string, status: number, seconds: number) => void;
+  isShuttingDown?: () => boolean;
+}
+
+const textDecoder = new TextDecoder();
+
+/** Reads the whole body, refusing it as soon as it grows past the limit. */
+function readBody(res: UwsResponse, limit: number, state: { aborted: boolean }): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.onData((chunk, isLast) => {
+      if (state.aborted) return;
+      size += chunk.byteLength;
+      if (size > limit) {
+        reject(new AppError('VALIDATION_FAILED', `body larger than ${limit} bytes`, { status: 413 }));
+        return;
+      }
+      // uWS reuses the chunk's memory after this callback returns: copy it.
+      chunks.push(Buffer.from(new Uint8Array(chunk).slice()));
+      if (isLast) resolve(Buffer.concat(chunks));
+    });
+  });
+}
+
+function parseJson(raw: Buffer, contentType: string): unknown {
+  if (raw.length === 0) return undefined;
+  if (!contentType.toLowerCase().startsWith('application/json')) {
+    throw new AppError('VALIDATION_FAILED', 'content-type must be application/json');
+  }
+  try {
+    return JSON.parse(textDecoder.decode(raw));
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'malformed JSON body');
+  }
+}
+
+function send(res: UwsResponse, reply: HttpResponse, requestId: string) {
+  const text = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+  res.cork(() => {
+    res.writeStatus(String(reply.status));
+    res.writeHeader('content-type', reply.contentType ?? 'application/json; charset=utf-8');
+    res.writeHeader('x-request-id', requestId);
+    for (const [k, v] of Object.entries(reply.headers ?? {})) res.writeHeader(k, v);
+    res.end(text);
+  });
+}
+
+/** Registers one route on the uWS app: body limits, JSON parsing, errors, request ids, logs. */
+export function createRouter(app: TemplatedApp, options: RouterOptions) {
+  const add = (method: Method, pattern: string, handler: HttpHandler) => {
+    const paramNames = pattern.split('/').filter((s) => s.startsWith(':')).map((s) => s.slice(1));
+    app[method](pattern, (res: UwsResponse, uwsReq: UwsRequest) => {
+      const started = process.hrtime.bigint();
+      const state = { aborted: false };
+      res.onAborted(() => {
+        state.aborted = true;
+      });
+      // Everything from uwsReq must be read now: it is invalid after the first await.
+      const headers: Record<string, string> = {};
+      uwsReq.forEach((k, v) => {
+        headers[k] = v;
+      });
+      const params: Record<string, string> = {};
+      paramNames.forEach((name, i) => {
+        params[name] = decodeURIComponent(uwsReq.getParameter(i) ?? '');
+      });
+      const requestId = /^[A-Za-z0-9-]{1,64}$/.test(headers['x-request-id'] ?? '') ? (headers['x-request-id'] as string) : randomUUID();
+      const request: HttpRequest = {
+        method: method === 'del' ? 'DELETE' : method.toUpperCase(),
+        path: uwsReq.getUrl(),
+        params,
+        query: new URLSearchParams(uwsReq.getQuery() ?? ''),
+        headers,
+        body: undefined,
+        requestId,
+        ip: textDecoder.decode(res.getRemoteAddressAsText()),
+      };
+      const log = options.log.child({ requestId });
+      const finish = (reply: HttpResponse) => {
+        if (state.aborted) return;
+        send(res, reply, requestId);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        options.onResponse?.(request.method, pattern, reply.status, seconds);
+        log.debug({ method: request.method, path: request.path, status: reply.status, ms: seconds * 1000 }, 'http');
+      };
+      const run = async () => {
+        if (options.isShuttingDown?.()) throw new AppError('SHUTTING_DOWN', 'server is shutting down');
+        if (method === 'post' || method === 'patch') {
+          const declared = Number(headers['content-length'] ?? '0');
+          if (declared > options.maxBodyBytes) {
+            throw new AppError('VALIDATION_FAILED', `body larger than ${options.maxBodyBytes} bytes`, { status: 413 });
+          }
+          request.body = parseJson(await readBody(res, options.maxBodyBytes, state), headers['content-type'] ?? '');
+        }
+        return handler(request);
+      };
+      run().then(finish, (err: unknown) => {
+        const { response, unexpected } = httpErrorReply(err);
+        if ((err as AppError).details && ((err as AppError).details as { status?: number }).status === 413) {
+          response.status = 413;
+        }
+        if (unexpected) log.error({ err, path: request.path }, 'unhandled error in HTTP handler');
+        finish(response);
+      });
+    });
+  };
+  return {
+    get: (p: string, h: HttpHandler) => add('get', p, h),
+    post: (p: string, h: HttpHandler) => add('post', p, h),
+    patch: (p: string, h: HttpHandler) => add('patch', p, h),
+    delete: (p: string, h: HttpHandler) => add('del', p, h),
+  };
+}
+
+export type Router = ReturnType<typeof createRouter>;

@@ -1,0 +1,16 @@
+import { type Principal, verifyAccessToken } from '../../core/auth/access-tokens.js';
+import { AppError } from '../../core/domain/app-error.js';
+import type { HttpRequest } from './http-request.js';
+
+export function requireUser(req: HttpRequest, secret: string): Principal {
+  const header = req.headers.authorization ?? '';
+  const match = /^Bearer (.+)$/i.exec(header);
+  if (!match) throw new AppError('UNAUTHENTICATED', 'missing bearer token');
+  return verifyAccessToken(match[1], secret);
+}
+
+export function requireAdmin(req: HttpRequest, secret: string): Principal {
+  const principal = requireUser(req, secret);
+  if (principal.role !== 'admin') throw new AppError('FORBIDDEN', 'admins only');
+  return principal;
+}

@@ -1,0 +1,5 @@
+import type { AppContext } from '../../app-context.js';
+import type { Router } from '../http-router.js';
+
+/** HTTP routes of later features (admin analytics...), registered after the core ones. */
+export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [];

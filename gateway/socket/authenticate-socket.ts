@@ -1,0 +1,46 @@
+import type { Principal } from '../../core/auth/access-tokens.js';
+import { verifyAccessToken } from '../../core/auth/access-tokens.js';
+import { isAppError } from '../../core/domain/app-error.js';
+
+type Next = (err?: Error) => void;
+interface Handshakeable {
+  handshake: { auth: Record<string, unknown> };
+  data: { principal: Principal | null };
+}
+
+function refuse(next: Next, code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) {
+  const err = new Error(message) as Error & { data: { code: string } };
+  err.data = { code };
+  next(err);
+}
+
+/** `/`: the token is optional; a token that is present must be valid. */
+export function authenticateUser(secret: string) {
+  return (socket: Handshakeable, next: Next) => {
+    const token = socket.handshake.auth?.token;
+    if (token === undefined || token === null || token === '') {
+      socket.data.principal = null;
+      return next();
+    }
+    try {
+      socket.data.principal = verifyAccessToken(token, secret);
+      next();
+    } catch (err) {
+      refuse(next, 'UNAUTHENTICATED', isAppError(err) ? err.message : 'invalid token');
+    }
+  };
+}
+
+/** `/admin`: an admin's valid token or nothing. */
+export function authenticateAdmin(secret: string) {
+  return (socket: Handshakeable, next: Next) => {
+    try {
+      const principal = verifyAccessToken(socket.handshake.auth?.token, secret);
+      if (principal.role !== 'admin') return refuse(next, 'FORBIDDEN', 'admins only');
+      socket.data.principal = principal;
+      next();
+    } catch (err) {
+      refuse(next, 'UNAUTHENTICATED', isAppError(err) ? err.message : 'invalid token');
+    }
+  };
+}

@@ -1,0 +1,55 @@
+import { Server } from 'socket.io';
+import type { TemplatedApp } from 'uWebSockets.js';
+import { adminCommands, commands } from '../../core/contract/commands.js';
+import type { Config } from '../../core/config.js';
+import type { Redis } from '../../core/redis/connect-redis.js';
+import { createGatewayAdapter } from '../../core/redis/create-socket-emitter.js';
+import { rooms } from '../../core/rooms.js';
+import type { AppContext } from '../app-context.js';
+import { adminCommandHandlers } from './admin-commands.js';
+import { authenticateAdmin, authenticateUser } from './authenticate-socket.js';
+import { bindCommands } from './bind-commands.js';
+import { socketLifecycles } from './socket-lifecycle.js';
+import type { AdminNamespace, TypedServer } from './typed-server.js';
+import { userCommandHandlers } from './user-commands.js';
+
+export function createSocketServer(config: Config, uws: TemplatedApp, pub: Redis, sub: Redis): TypedServer {
+  const io: TypedServer = new Server({
+    transports: ['websocket', 'polling'],
+    maxHttpBufferSize: config.socketMaxPayloadBytes,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+    serveClient: false,
+    adapter: createGatewayAdapter(config.socketAdapter, pub, sub, config.redisPrefix + 'sio') as never,
+  });
+  io.attachApp(uws);
+  return io;
+}
+
+/** Authentication, rooms, lifecycle hooks and command bindings for both namespaces. */
+export function wireSocketServer(app: AppContext): void {
+  const { io, config, metrics, log } = app;
+  io.use(authenticateUser(config.jwtAccessSecret));
+  io.on('connection', (socket) => {
+    metrics.connections.inc({ namespace: '/' });
+    const principal = socket.data.principal;
+    if (principal) void socket.join(rooms.user(principal.userId));
+    bindCommands(app, socket, commands, userCommandHandlers);
+    for (const l of socketLifecycles) {
+      Promise.resolve(l.onConnect?.(app, socket)).catch((err) => log.error({ err }, 'socket connect hook failed'));
+    }
+    socket.on('disconnect', (reason) => {
+      metrics.connections.dec({ namespace: '/' });
+      for (const l of socketLifecycles) {
+        Promise.resolve(l.onDisconnect?.(app, socket, reason)).catch((err) => log.error({ err }, 'socket disconnect hook failed'));
+      }
+    });
+  });
+  const admin = io.of('/admin') as unknown as AdminNamespace;
+  admin.use(authenticateAdmin(config.jwtAccessSecret));
+  admin.on('connection', (socket) => {
+    metrics.connections.inc({ namespace: '/admin' });
+    bindCommands(app, socket, adminCommands, adminCommandHandlers);
+    socket.on('disconnect', () => metrics.connections.dec({ namespace: '/admin' }));
+  });
+}

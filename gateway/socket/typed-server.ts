@@ -1,0 +1,17 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { Principal } from '../../core/auth/access-tokens.js';
+import type {
+  AdminClientToServerEvents,
+  AdminServerToClientEvents,
+  ClientToServerEvents,
+  ServerToClientEvents,
+} from '../../core/contract/socket-events.js';
+
+export interface SocketData {
+  principal: Principal | null;
+}
+
+export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type UserSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type AdminNamespace = Namespace<AdminClientToServerEvents, AdminServerToClientEvents, Record<string, never>, SocketData>;
+export type AdminSocket = Socket<AdminClientToServerEvents, AdminServerToClientEvents, Record<string, never>, SocketData>;

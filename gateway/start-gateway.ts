@@ -1,0 +1,94 @@
+import uWS from 'uWebSockets.js';
+import type { Config } from '../core/config.js';
+import { createPool } from '../core/db/pool.js';
+import { createLogger, type Logger } from '../core/log.js';
+import { createMetrics } from '../core/metrics.js';
+import { connectRedis } from '../core/redis/connect-redis.js';
+import { createKeys } from '../core/redis/keys.js';
+import { runShutdown } from '../core/run-shutdown.js';
+import { createSeatChangePublisher } from '../core/seat-change-publisher.js';
+import type { AppContext } from './app-context.js';
+import { createRouter } from './http/http-router.js';
+import { createLoginThrottle } from './http/login-throttle.js';
+import { registerAuthRoutes } from './http/routes/auth-routes.js';
+import { registerCatalogRoutes } from './http/routes/catalog-routes.js';
+import { registerOpsRoutes } from './http/routes/ops-routes.js';
+import { extraHttpRoutes } from './http/routes/extra-routes.js';
+import { createSocketServer, wireSocketServer } from './socket/create-socket-server.js';
+
+export interface RunningGateway {
+  port: number;
+  app: AppContext;
+  close(): Promise<void>;
+}
+
+/** Builds and starts one gateway: uWS app serving Socket.IO and HTTP on one port. */
+export async function startGateway(config: Config, log: Logger = createLogger(config.logLevel, { role: 'gateway', instance: config.instanceId })): Promise<RunningGateway> {
+  const pool = createPool(config.databaseUrl, config.pgPoolSize);
+  const redis = connectRedis(config.redisUrl);
+  const pub = connectRedis(config.redisUrl);
+  const sub = connectRedis(config.redisUrl);
+  const metrics = createMetrics(config.instanceId);
+  const uws = uWS.App();
+  const io = createSocketServer(config, uws, pub, sub);
+  let shuttingDown = false;
+  const seatChanges = createSeatChangePublisher(io, config.seatFanoutCoalesceMs, (since) =>
+    metrics.fanoutLag.observe((Date.now() - since) / 1000),
+  );
+  const app: AppContext = {
+    config,
+    log,
+    pool,
+    redis,
+    keys: createKeys(config.redisPrefix),
+    metrics,
+    io,
+    seatChanges,
+    now: () => new Date(),
+    isShuttingDown: () => shuttingDown,
+  };
+  const router = createRouter(uws, {
+    maxBodyBytes: config.httpMaxBodyBytes,
+    log,
+    isShuttingDown: app.isShuttingDown,
+    onResponse: (method, route, status, seconds) => metrics.http.observe({ method, route, status: String(status) }, seconds),
+  });
+  registerOpsRoutes(router, app);
+  registerAuthRoutes(router, app, createLoginThrottle(redis, app.keys.loginFailures, config.loginMaxFailures, config.loginWindowSeconds));
+  registerCatalogRoutes(router, app);
+  for (const register of extraHttpRoutes) register(router, app);
+  uws.any('/*', (res) => {
+    res.cork(() => {
+      res.writeStatus('404').writeHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no such route' } }));
+    });
+  });
+  wireSocketServer(app);
+
+  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
+    uws.listen(config.host, config.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
+  });
+  const port = uWS.us_socket_local_port(listenSocket);
+  log.info({ port }, 'gateway listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      shuttingDown = true;
+      await runShutdown(
+        [
+          ['listen socket', () => uWS.us_listen_socket_close(listenSocket)],
+          ['pending seat pushes', () => seatChanges.flushAll()],
+          ['socket.io', () => io.close()],
+          ['redis', () => Promise.all([redis.quit(), pub.quit(), sub.quit()])],
+          ['postgres', () => pool.end()],
+        ],
+        config.shutdownDeadlineMs,
+        (step, err) => log.warn({ err, step }, 'shutdown step failed'),
+      );
+      log.info('gateway stopped');
+    })();
+    return closing;
+  };
+  return { port, app, close };
+}
