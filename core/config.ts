@@ -2,9 +2,7 @@ import os from 'node:os';
 import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /**
  * The whole environment, validated once. Nothing else reads `process.env`: the frozen result
@@ -17,10 +15,21 @@ const EnvSchema = z
     INSTANCE_ID: z.string().min(1).max(100).default(`${os.hostname()}-${process.pid}`),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: int(0, 65535).default(3000),
-    DATABASE_URL: z.string().url().refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL'),
+    DATABASE_URL: z
+      .string()
+      .url()
+      .refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL'),
     PG_POOL_SIZE: int(1, 200).default(20),
-    REDIS_URL: z.string().url().refine((u) => /^rediss?:/.test(u), 'must be a redis:// URL'),
-    REDIS_PREFIX: z.string().min(1).max(64).regex(/^[A-Za-z0-9:_-]+$/).default('evently:'),
+    REDIS_URL: z
+      .string()
+      .url()
+      .refine((u) => /^rediss?:/.test(u), 'must be a redis:// URL'),
+    REDIS_PREFIX: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9:_-]+$/)
+      .default('evently:'),
     SOCKET_ADAPTER: z.enum(['sharded', 'pubsub']).default('sharded'),
     JWT_ACCESS_SECRET: z.string().min(32, 'must be at least 32 characters'),
     ADMISSION_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters'),

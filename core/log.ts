@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger };
 
@@ -6,6 +6,9 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
   return pino({
     level,
     base: { pid: process.pid, ...bindings },
-    redact: { paths: ['password', '*.password', 'token', '*.token', 'refreshToken', '*.refreshToken', 'authorization'], remove: true },
+    redact: {
+      paths: ['password', '*.password', 'token', '*.token', 'refreshToken', '*.refreshToken', 'authorization'],
+      remove: true,
+    },
   });
 }

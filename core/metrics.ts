@@ -8,7 +8,12 @@ export function createMetrics(instanceId: string) {
   const r = [registry];
   return {
     registry,
-    connections: new client.Gauge({ name: 'evently_socket_connections', help: 'Connected sockets', labelNames: ['namespace'], registers: r }),
+    connections: new client.Gauge({
+      name: 'evently_socket_connections',
+      help: 'Connected sockets',
+      labelNames: ['namespace'],
+      registers: r,
+    }),
     commands: new client.Counter({
       name: 'evently_commands_total',
       help: 'Socket commands by name and outcome (ok or error code)',
@@ -37,8 +42,18 @@ export function createMetrics(instanceId: string) {
     }),
     holds: new client.Counter({ name: 'evently_holds_total', help: 'Holds created', registers: r }),
     confirms: new client.Counter({ name: 'evently_confirms_total', help: 'Bookings confirmed', registers: r }),
-    queueLength: new client.Gauge({ name: 'evently_queue_waiting', help: 'Users waiting per event', labelNames: ['event'], registers: r }),
-    admissions: new client.Counter({ name: 'evently_admissions_total', help: 'Users admitted', labelNames: ['event'], registers: r }),
+    queueLength: new client.Gauge({
+      name: 'evently_queue_waiting',
+      help: 'Users waiting per event',
+      labelNames: ['event'],
+      registers: r,
+    }),
+    admissions: new client.Counter({
+      name: 'evently_admissions_total',
+      help: 'Users admitted',
+      labelNames: ['event'],
+      registers: r,
+    }),
     fairness: new client.Gauge({
       name: 'evently_admission_max_displacement',
       help: 'Largest displacement between queue order and admission order',

@@ -12,8 +12,8 @@ import { createRouter } from './http/http-router.js';
 import { createLoginThrottle } from './http/login-throttle.js';
 import { registerAuthRoutes } from './http/routes/auth-routes.js';
 import { registerCatalogRoutes } from './http/routes/catalog-routes.js';
-import { registerOpsRoutes } from './http/routes/ops-routes.js';
 import { extraHttpRoutes } from './http/routes/extra-routes.js';
+import { registerOpsRoutes } from './http/routes/ops-routes.js';
 import { createSocketServer, wireSocketServer } from './socket/create-socket-server.js';
 
 export interface RunningGateway {
@@ -23,7 +23,10 @@ export interface RunningGateway {
 }
 
 /** Builds and starts one gateway: uWS app serving Socket.IO and HTTP on one port. */
-export async function startGateway(config: Config, log: Logger = createLogger(config.logLevel, { role: 'gateway', instance: config.instanceId })): Promise<RunningGateway> {
+export async function startGateway(
+  config: Config,
+  log: Logger = createLogger(config.logLevel, { role: 'gateway', instance: config.instanceId }),
+): Promise<RunningGateway> {
   const pool = createPool(config.databaseUrl, config.pgPoolSize);
   const redis = connectRedis(config.redisUrl);
   const pub = connectRedis(config.redisUrl);
@@ -54,7 +57,11 @@ export async function startGateway(config: Config, log: Logger = createLogger(co
     onResponse: (method, route, status, seconds) => metrics.http.observe({ method, route, status: String(status) }, seconds),
   });
   registerOpsRoutes(router, app);
-  registerAuthRoutes(router, app, createLoginThrottle(redis, app.keys.loginFailures, config.loginMaxFailures, config.loginWindowSeconds));
+  registerAuthRoutes(
+    router,
+    app,
+    createLoginThrottle(redis, app.keys.loginFailures, config.loginMaxFailures, config.loginWindowSeconds),
+  );
   registerCatalogRoutes(router, app);
   for (const register of extraHttpRoutes) register(router, app);
   uws.any('/*', (res) => {
@@ -66,7 +73,9 @@ export async function startGateway(config: Config, log: Logger = createLogger(co
   wireSocketServer(app);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
-    uws.listen(config.host, config.port, (token) => (token ? resolve(token) : reject(new Error(`cannot listen on ${config.host}:${config.port}`))));
+    uws.listen(config.host, config.port, (token) =>
+      token ? resolve(token) : reject(new Error(`cannot listen on ${config.host}:${config.port}`)),
+    );
   });
   const port = uWS.us_socket_local_port(listenSocket);
   log.info({ port }, 'gateway listening');

@@ -107,9 +107,7 @@ export const commands = {
       .object({
         holdId: Id,
         idempotencyKey: IdempotencyKey,
-        payment: z
-          .object({ method: z.literal('mock'), outcome: z.enum(['approve', 'decline']).optional() })
-          .strict(),
+        payment: z.object({ method: z.literal('mock'), outcome: z.enum(['approve', 'decline']).optional() }).strict(),
       })
       .strict(),
     reply: ConfirmReply,

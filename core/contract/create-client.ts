@@ -1,13 +1,13 @@
-import { type Socket, io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import type { Ack } from './ack.js';
 import {
   type AdminCommandName,
   type AdminCommandPayload,
   type AdminCommandReply,
+  adminCommands,
   type CommandName,
   type CommandPayload,
   type CommandReply,
-  adminCommands,
   commands,
 } from './commands.js';
 import type { AdminPushName, AdminPushPayload, PushName, PushPayload } from './pushes.js';
@@ -67,9 +67,7 @@ function build(url: string, token: string | undefined, names: string[], options:
   });
   const defaultTimeout = options.timeoutMs ?? 10_000;
   const send = (name: string, payload: unknown, opts?: { timeoutMs?: number }) =>
-    socket
-      .timeout(opts?.timeoutMs ?? defaultTimeout)
-      .emitWithAck(name, payload) as Promise<Ack<unknown>>;
+    socket.timeout(opts?.timeoutMs ?? defaultTimeout).emitWithAck(name, payload) as Promise<Ack<unknown>>;
   const client: Record<string, unknown> = {
     socket,
     send,

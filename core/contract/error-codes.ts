@@ -31,11 +31,7 @@ export const errorCodes = Object.values(ErrorCode) as readonly ErrorCode[];
 
 /** Codes where the same command may succeed later unchanged (PROTOCOL.md). A busy lock is
  * reported with its own code and `retryable: true` set by the thrower. */
-const retryableCodes: ReadonlySet<ErrorCode> = new Set([
-  ErrorCode.RATE_LIMITED,
-  ErrorCode.SHUTTING_DOWN,
-  ErrorCode.INTERNAL,
-]);
+const retryableCodes: ReadonlySet<ErrorCode> = new Set([ErrorCode.RATE_LIMITED, ErrorCode.SHUTTING_DOWN, ErrorCode.INTERNAL]);
 
 export function isRetryableByDefault(code: ErrorCode): boolean {
   return retryableCodes.has(code);

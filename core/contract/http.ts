@@ -103,9 +103,7 @@ export const EventDetail = EventSummary.extend({
 });
 export type EventDetail = z.infer<typeof EventDetail>;
 
-export const AnalyticsQuery = z
-  .object({ from: IsoTime.optional(), to: IsoTime.optional(), eventId: Id.optional() })
-  .strict();
+export const AnalyticsQuery = z.object({ from: IsoTime.optional(), to: IsoTime.optional(), eventId: Id.optional() }).strict();
 
 export const HttpError = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

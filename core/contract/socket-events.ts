@@ -1,10 +1,5 @@
-import type {
-  AdminCommandName,
-  AdminCommandReply,
-  CommandName,
-  CommandReply,
-} from './commands.js';
 import type { Ack } from './ack.js';
+import type { AdminCommandName, AdminCommandReply, CommandName, CommandReply } from './commands.js';
 import type { AdminPushName, AdminPushPayload, PushName, PushPayload } from './pushes.js';
 
 /** Socket.IO event maps inferred from the zod contract, never typed twice. Payloads coming in

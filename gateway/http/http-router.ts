@@ -1,7 +1,7 @@
+import type { TemplatedApp, HttpRequest as UwsRequest, HttpResponse as UwsResponse } from 'uWebSockets.js';
 import { randomUUID } from 'node:crypto';
-import type { HttpRequest as UwsRequest, HttpResponse as UwsResponse, TemplatedApp } from 'uWebSockets.js';
-import type { Logger } from '../../core/log.js';
 import { AppError } from '../../core/domain/app-error.js';
+import type { Logger } from '../../core/log.js';
 import { httpErrorReply } from './http-error-reply.js';
 import type { HttpRequest, HttpResponse } from './http-request.js';
 
@@ -62,7 +62,10 @@ function send(res: UwsResponse, reply: HttpResponse, requestId: string) {
 /** Registers one route on the uWS app: body limits, JSON parsing, errors, request ids, logs. */
 export function createRouter(app: TemplatedApp, options: RouterOptions) {
   const add = (method: Method, pattern: string, handler: HttpHandler) => {
-    const paramNames = pattern.split('/').filter((s) => s.startsWith(':')).map((s) => s.slice(1));
+    const paramNames = pattern
+      .split('/')
+      .filter((s) => s.startsWith(':'))
+      .map((s) => s.slice(1));
     app[method](pattern, (res: UwsResponse, uwsReq: UwsRequest) => {
       const started = process.hrtime.bigint();
       const state = { aborted: false };
@@ -78,7 +81,9 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
       paramNames.forEach((name, i) => {
         params[name] = decodeURIComponent(uwsReq.getParameter(i) ?? '');
       });
-      const requestId = /^[A-Za-z0-9-]{1,64}$/.test(headers['x-request-id'] ?? '') ? (headers['x-request-id'] as string) : randomUUID();
+      const requestId = /^[A-Za-z0-9-]{1,64}$/.test(headers['x-request-id'] ?? '')
+        ? (headers['x-request-id'] as string)
+        : randomUUID();
       const request: HttpRequest = {
         method: method === 'del' ? 'DELETE' : method.toUpperCase(),
         path: uwsReq.getUrl(),

@@ -8,15 +8,27 @@ import type { Redis } from '../../core/redis/connect-redis.js';
  * right password, so guessing gains nothing.
  */
 export function createLoginThrottle(redis: Redis, keyPrefix: string, maxFailures: number, windowSeconds: number) {
-  const byEmail = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:email`, points: maxFailures, duration: windowSeconds });
-  const byIp = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${keyPrefix}:ip`, points: maxFailures * 20, duration: windowSeconds });
+  const byEmail = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${keyPrefix}:email`,
+    points: maxFailures,
+    duration: windowSeconds,
+  });
+  const byIp = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${keyPrefix}:ip`,
+    points: maxFailures * 20,
+    duration: windowSeconds,
+  });
   const limited = (res: { consumedPoints: number } | null, points: number) => res !== null && res.consumedPoints >= points;
   return {
     async check(email: string, ip: string): Promise<void> {
       const [e, i] = await Promise.all([byEmail.get(email), byIp.get(ip)]);
       if (limited(e, maxFailures) || limited(i, maxFailures * 20)) {
         const ms = Math.max(e?.msBeforeNext ?? 0, i?.msBeforeNext ?? 0);
-        throw new AppError('RATE_LIMITED', 'too many failed logins, try again later', { retryAfterSeconds: Math.ceil(ms / 1000) });
+        throw new AppError('RATE_LIMITED', 'too many failed logins, try again later', {
+          retryAfterSeconds: Math.ceil(ms / 1000),
+        });
       }
     },
     async recordFailure(email: string, ip: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { AckError } from '../../core/contract/ack.js';
-import { isAppError } from '../../core/domain/app-error.js';
 import { translatePgError } from '../../core/db/translate-pg-error.js';
+import { isAppError } from '../../core/domain/app-error.js';
 
 /** The one function that turns any error into an ack error; unknown errors carry no detail. */
 export function toAckError(err: unknown): { error: AckError; unexpected: boolean } {

@@ -1,7 +1,7 @@
-import { Server } from 'socket.io';
 import type { TemplatedApp } from 'uWebSockets.js';
-import { adminCommands, commands } from '../../core/contract/commands.js';
+import { Server } from 'socket.io';
 import type { Config } from '../../core/config.js';
+import { adminCommands, commands } from '../../core/contract/commands.js';
 import type { Redis } from '../../core/redis/connect-redis.js';
 import { createGatewayAdapter } from '../../core/redis/create-socket-emitter.js';
 import { rooms } from '../../core/rooms.js';
@@ -41,7 +41,9 @@ export function wireSocketServer(app: AppContext): void {
     socket.on('disconnect', (reason) => {
       metrics.connections.dec({ namespace: '/' });
       for (const l of socketLifecycles) {
-        Promise.resolve(l.onDisconnect?.(app, socket, reason)).catch((err) => log.error({ err }, 'socket disconnect hook failed'));
+        Promise.resolve(l.onDisconnect?.(app, socket, reason)).catch((err) =>
+          log.error({ err }, 'socket disconnect hook failed'),
+        );
       }
     });
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AuthReply, PublicUser } from '../../contract/http.js';
 import { signAccessToken } from '../../auth/access-tokens.js';
 import { hashRefreshToken, newRefreshToken } from '../../auth/refresh-tokens.js';
+import type { AuthReply, PublicUser } from '../../contract/http.js';
 import type { Queryable } from '../../db/pool.js';
 
 export interface TokenSettings {

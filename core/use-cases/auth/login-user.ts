@@ -1,5 +1,5 @@
-import type { AuthReply, PublicUser } from '../../contract/http.js';
 import { getDummyHash, verifyPassword } from '../../auth/passwords.js';
+import type { AuthReply, PublicUser } from '../../contract/http.js';
 import type { Pool } from '../../db/pool.js';
 import { AppError } from '../../domain/app-error.js';
 import { issueSession, type TokenSettings } from './issue-session.js';

@@ -1,5 +1,5 @@
-import type { AuthReply, PublicUser } from '../../contract/http.js';
 import { hashRefreshToken } from '../../auth/refresh-tokens.js';
+import type { AuthReply, PublicUser } from '../../contract/http.js';
 import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { AppError } from '../../domain/app-error.js';
@@ -34,7 +34,10 @@ export async function refreshSession(pool: Pool, refreshToken: string, settings:
     if (row.expired) return { error: 'refresh token expired' };
     const user: PublicUser = { id: row.id, email: row.email, name: row.name, role: row.role };
     const { refreshTokenId, ...session } = await issueSession(tx, user, settings, row.family_id);
-    await tx.query('UPDATE refresh_tokens SET revoked_at = now(), replaced_by = $2 WHERE id = $1', [row.token_id, refreshTokenId]);
+    await tx.query('UPDATE refresh_tokens SET revoked_at = now(), replaced_by = $2 WHERE id = $1', [
+      row.token_id,
+      refreshTokenId,
+    ]);
     return { session, error: '' };
   });
   // Thrown after commit so a detected reuse still revokes the family.

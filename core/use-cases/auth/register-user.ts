@@ -1,5 +1,5 @@
-import type { AuthReply, PublicUser } from '../../contract/http.js';
 import { hashPassword } from '../../auth/passwords.js';
+import type { AuthReply, PublicUser } from '../../contract/http.js';
 import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';

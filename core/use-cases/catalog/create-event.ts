@@ -42,7 +42,13 @@ export async function createEvent(
       [
         id,
         JSON.stringify(
-          body.sections.map((s, position) => ({ name: s.name, position, price_cents: s.priceCents, rows: s.rows, seats_per_row: s.seatsPerRow })),
+          body.sections.map((s, position) => ({
+            name: s.name,
+            position,
+            price_cents: s.priceCents,
+            rows: s.rows,
+            seats_per_row: s.seatsPerRow,
+          })),
         ),
       ],
     );
@@ -52,7 +58,14 @@ export async function createEvent(
         WHERE s.event_id = $1 ORDER BY s.position, r, n`,
       [id],
     );
-    await writeAudit(tx, { actorId, action: 'event.created', eventId: id, entityType: 'event', entityId: id, data: { capacity } });
+    await writeAudit(tx, {
+      actorId,
+      action: 'event.created',
+      eventId: id,
+      entityType: 'event',
+      entityId: id,
+      data: { capacity },
+    });
     return id;
   });
   return getEvent(pool, eventId, now);

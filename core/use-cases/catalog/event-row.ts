@@ -1,5 +1,5 @@
-import type { AdmissionSettings } from '../../contract/primitives.js';
 import type { EventDetail, EventSummary } from '../../contract/http.js';
+import type { AdmissionSettings } from '../../contract/primitives.js';
 import { eventStatus } from '../../domain/event-status.js';
 
 /** Columns every event query selects, with the live seat counts. */
@@ -41,7 +41,10 @@ export function toEventSummary(r: EventRow, now: Date): EventSummary {
     venue: r.venue,
     startsAt: r.starts_at.toISOString(),
     saleStartsAt: r.sale_starts_at.toISOString(),
-    status: eventStatus({ cancelledAt: r.cancelled_at, startsAt: r.starts_at, saleStartsAt: r.sale_starts_at, available: r.available }, now),
+    status: eventStatus(
+      { cancelledAt: r.cancelled_at, startsAt: r.starts_at, saleStartsAt: r.sale_starts_at, available: r.available },
+      now,
+    ),
     capacity: r.capacity,
     available: r.available,
   };

@@ -22,6 +22,12 @@ export async function getEvent(db: Queryable, eventId: string, now: Date): Promi
        FROM sections s WHERE s.event_id = $1 ORDER BY s.position`,
     [eventId],
   );
-  const sections = rows.map((s) => ({ id: s.id, name: s.name, priceCents: s.price_cents, capacity: s.capacity, available: s.available }));
+  const sections = rows.map((s) => ({
+    id: s.id,
+    name: s.name,
+    priceCents: s.price_cents,
+    capacity: s.capacity,
+    available: s.available,
+  }));
   return toEventDetail(row, sections, now);
 }

@@ -19,7 +19,13 @@ const COLUMNS: readonly (readonly [string, (b: UpdateEventBody) => unknown])[] =
   ['admission_session_ttl_seconds', (b) => b.admission?.sessionTtlSeconds],
 ];
 
-export async function updateEvent(pool: Pool, eventId: string, body: UpdateEventBody, actorId: string, now: Date): Promise<EventDetail> {
+export async function updateEvent(
+  pool: Pool,
+  eventId: string,
+  body: UpdateEventBody,
+  actorId: string,
+  now: Date,
+): Promise<EventDetail> {
   const sets: string[] = [];
   const values: unknown[] = [eventId];
   for (const [column, pick] of COLUMNS) {

@@ -16,7 +16,11 @@ const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).defa
 
 export function registerCatalogRoutes(router: Router, app: AppContext) {
   const secret = app.config.jwtAccessSecret;
-  const defaults = { holdTtlSeconds: app.config.holdTtlSeconds, maxSeatsPerUser: app.config.maxSeatsPerUser, admission: app.config.admission };
+  const defaults = {
+    holdTtlSeconds: app.config.holdTtlSeconds,
+    maxSeatsPerUser: app.config.maxSeatsPerUser,
+    admission: app.config.admission,
+  };
 
   router.get('/api/events', async (req) => {
     const { limit } = parseInput(ListQuery, Object.fromEntries(req.query));

@@ -1,0 +1,51 @@
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { AppError } from '../domain/app-error.js';
+
+const Claims = z.object({ sub: z.string().uuid(), evt: z.string().uuid(), sid: z.string().min(1), typ: z.literal('admission') });
+const ISSUER = 'evently-admission';
+
+export interface AdmissionClaims {
+  userId: string;
+  eventId: string;
+  /** The admission session this token belongs to (ends on leave, last hold done, or TTL). */
+  sessionId: string;
+}
+
+export function signAdmissionToken(c: AdmissionClaims, secret: string, ttlSeconds: number): string {
+  return jwt.sign({ evt: c.eventId, sid: c.sessionId, typ: 'admission' }, secret, {
+    algorithm: 'HS256',
+    subject: c.userId,
+    issuer: ISSUER,
+    expiresIn: ttlSeconds,
+  });
+}
+
+/**
+ * Checks signature, expiry and binding to this user and event. NOT_ADMITTED for anything forged
+ * or bound elsewhere, ADMISSION_EXPIRED for a genuine token past its time.
+ */
+export function verifyAdmissionToken(
+  token: string,
+  expect: { userId: string; eventId: string },
+  secret: string,
+  now: Date,
+): AdmissionClaims {
+  let decoded: unknown;
+  try {
+    decoded = jwt.verify(token, secret, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      clockTimestamp: Math.floor(now.getTime() / 1000),
+    });
+  } catch (err) {
+    if (err instanceof jwt.TokenExpiredError) throw new AppError('ADMISSION_EXPIRED', 'admission expired, join the queue again');
+    throw new AppError('NOT_ADMITTED', 'invalid admission token');
+  }
+  const claims = Claims.safeParse(decoded);
+  if (!claims.success) throw new AppError('NOT_ADMITTED', 'invalid admission token');
+  if (claims.data.sub !== expect.userId || claims.data.evt !== expect.eventId) {
+    throw new AppError('NOT_ADMITTED', 'admission token is for another user or event');
+  }
+  return { userId: claims.data.sub, eventId: claims.data.evt, sessionId: claims.data.sid };
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, inject } from 'vitest';
+import { type Config, loadConfig } from '../../core/config.js';
+import { connectRedis } from '../../core/redis/connect-redis.js';
+import { ADMIN_DATABASE_URL, databaseUrlFor, TEST_REDIS_URL } from './services.js';
+
+export const ADMIN = { email: 'admin@evently.test', password: 'admin-password-1' } as const;
+
+export interface TestEnv {
+  /** Environment variables for gateway and worker processes of this test file. */
+  env: Record<string, string>;
+  config: Config;
+  databaseUrl: string;
+  redisPrefix: string;
+  /** Override some variables (e.g. shorter TTLs) and get a config for in-process servers. */
+  configWith(overrides: Record<string, string>): Config;
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * A fresh database cloned from the migrated template and a random Redis prefix for this test
+ * file; both are removed after the file's tests.
+ */
+export async function createTestEnv(overrides: Record<string, string> = {}): Promise<TestEnv> {
+  const id = randomBytes(5).toString('hex');
+  const database = `evently_t_${id}`;
+  const template = inject('templateDatabase');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await adminQuery(`CREATE DATABASE ${database} TEMPLATE ${template}`);
+      break;
+    } catch (err) {
+      // Two files cloning the same template at the same instant: one waits and retries.
+      if (attempt > 20 || !/being accessed/.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
+  const redisPrefix = `evt:${id}:`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATABASE_URL: databaseUrlFor(database),
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    JWT_ACCESS_SECRET: `test-access-secret-${id}-0123456789abcdef`,
+    ADMISSION_TOKEN_SECRET: `test-admission-secret-${id}-0123456789abcdef`,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    SHUTDOWN_DEADLINE_MS: '3000',
+    PG_POOL_SIZE: '10',
+    ...overrides,
+  };
+  afterAll(async () => {
+    await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
+    const redis = connectRedis(TEST_REDIS_URL);
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.unlink(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  });
+  return {
+    env,
+    config: loadConfig(env),
+    databaseUrl: env.DATABASE_URL as string,
+    redisPrefix,
+    configWith: (more) => loadConfig({ ...env, ...more }),
+  };
+}

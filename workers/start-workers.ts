@@ -1,0 +1,65 @@
+import type { Config } from '../core/config.js';
+import { createPool } from '../core/db/pool.js';
+import { createLogger, type Logger } from '../core/log.js';
+import { createMetrics } from '../core/metrics.js';
+import { connectRedis } from '../core/redis/connect-redis.js';
+import { createSocketEmitter } from '../core/redis/create-socket-emitter.js';
+import { createKeys } from '../core/redis/keys.js';
+import { runShutdown } from '../core/run-shutdown.js';
+import { createSeatChangePublisher } from '../core/seat-change-publisher.js';
+import type { WorkerContext, WorkerModule } from './worker-context.js';
+import { workerModules } from './worker-modules.js';
+
+export interface RunningWorkers {
+  ctx: WorkerContext;
+  close(): Promise<void>;
+}
+
+export async function startWorkers(
+  config: Config,
+  log: Logger = createLogger(config.logLevel, { role: 'worker', instance: config.instanceId }),
+  modules: readonly WorkerModule[] = workerModules,
+): Promise<RunningWorkers> {
+  const pool = createPool(config.databaseUrl, Math.min(config.pgPoolSize, 10));
+  const redis = connectRedis(config.redisUrl);
+  const emitterRedis = connectRedis(config.redisUrl);
+  const emitter = createSocketEmitter(config.socketAdapter, emitterRedis, config.redisPrefix + 'sio');
+  const metrics = createMetrics(config.instanceId);
+  const ctx: WorkerContext = {
+    config,
+    log,
+    pool,
+    redis,
+    keys: createKeys(config.redisPrefix),
+    metrics,
+    emitter,
+    seatChanges: createSeatChangePublisher(emitter, config.seatFanoutCoalesceMs, (since) =>
+      metrics.fanoutLag.observe((Date.now() - since) / 1000),
+    ),
+    now: () => new Date(),
+  };
+  const started: { name: string; close(): Promise<void> }[] = [];
+  for (const m of modules) {
+    const running = await m.start(ctx);
+    started.push({ name: m.name, close: () => running.close() });
+    log.info({ module: m.name }, 'worker module started');
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    ctx,
+    close: () => {
+      closing ??= runShutdown(
+        [
+          ...started.reverse().map((m) => [m.name, () => m.close()] as [string, () => unknown]),
+          ['pending seat pushes', () => ctx.seatChanges.flushAll()],
+          ['socket emitter', () => emitter.close()],
+          ['redis', () => Promise.all([redis.quit(), emitterRedis.quit()])],
+          ['postgres', () => pool.end()],
+        ],
+        config.shutdownDeadlineMs,
+        (step, err) => log.warn({ err, step }, 'shutdown step failed'),
+      ).then(() => log.info('workers stopped'));
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import type { WorkerModule } from './worker-context.js';
+
+/** Every worker feature, started in this order and closed in reverse. */
+export const workerModules: WorkerModule[] = [];
