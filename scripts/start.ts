@@ -1,0 +1,117 @@
+/**
+ * `npm start`: the whole system on one machine with a demo event.
+ * Finds or starts Postgres and Redis, migrates, creates the admin, seeds a demo event when
+ * there are none, then runs one gateway and one worker process until Ctrl-C.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigOrExit } from '../core/config.js';
+import { migrate } from '../core/db/migrate.js';
+import { createPool } from '../core/db/pool.js';
+import { ensureAdmin } from '../core/use-cases/auth/ensure-admin.js';
+import { seedDemoEvent } from '../core/use-cases/catalog/seed-demo-event.js';
+import { ensureServices } from './ensure-services.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DATA = path.join(ROOT, '.data');
+
+/** Development secrets, generated once and kept in .data so tokens survive restarts. */
+function devSecrets(): Record<string, string> {
+  const file = path.join(DATA, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(DATA, { recursive: true });
+  const secrets = {
+    JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
+    ADMISSION_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    ADMIN_EMAIL: 'admin@evently.local',
+    ADMIN_PASSWORD: randomBytes(9).toString('base64url'),
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+let services: Awaited<ReturnType<typeof ensureServices>>;
+try {
+  services = await ensureServices(process.env, DATA);
+} catch (err) {
+  process.stderr.write(`evently: cannot start: ${(err as Error).message}\n`);
+  process.exit(1);
+}
+const secrets = process.env.JWT_ACCESS_SECRET ? {} : devSecrets();
+const env: Record<string, string> = {
+  ...(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<string, string>),
+  ...Object.fromEntries(Object.entries(secrets).filter(([k]) => !process.env[k])),
+  DATABASE_URL: services.databaseUrl,
+  REDIS_URL: services.redisUrl,
+};
+const config = loadConfigOrExit(env);
+
+await migrate(config.databaseUrl);
+const pool = createPool(config.databaseUrl, 2);
+if (config.admin) await ensureAdmin(pool, config.admin);
+const demoId = await seedDemoEvent(
+  pool,
+  { holdTtlSeconds: config.holdTtlSeconds, maxSeatsPerUser: config.maxSeatsPerUser, admission: config.admission },
+  new Date(),
+);
+await pool.end();
+
+const children: ChildProcess[] = [];
+let stopping = false;
+function run(entry: string, role: string): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    env: { ...env, INSTANCE_ID: `${role}-1` },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(`evently: ${role} exited (${code ?? signal}); stopping\n`);
+      void shutdown(1);
+    }
+  });
+  return new Promise((resolve) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      if (text.includes('{"msg":"ready"')) resolve();
+      if (config.logLevel === 'debug' || config.logLevel === 'trace') process.stdout.write(text);
+    });
+  });
+}
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM')))),
+    ),
+  );
+  await services.stop();
+  process.exit(code);
+}
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+
+await Promise.all([run('gateway/main.ts', 'gateway'), run('workers/main.ts', 'worker')]);
+const base = `http://127.0.0.1:${config.port}`;
+say('');
+say('Evently is up.');
+for (const n of services.notes) say(`  ${n}`);
+say(`  Gateway (HTTP + Socket.IO): ${base}`);
+say(`  Ready check:                ${base}/ready`);
+say(`  Events:                     ${base}/api/events`);
+say(`  Metrics:                    ${base}/metrics`);
+if (demoId) say(`  Demo event seeded:          ${base}/api/events/${demoId}`);
+if (config.admin)
+  say(
+    `  Admin: ${config.admin.email}${secrets.ADMIN_PASSWORD ? ` / ${secrets.ADMIN_PASSWORD} (kept in .data/dev-secrets.json)` : ''}`,
+  );
+say('Ctrl-C stops everything.');
