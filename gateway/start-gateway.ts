@@ -1,4 +1,5 @@
 import uWS from 'uWebSockets.js';
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../core/config.js';
 import { createPool } from '../core/db/pool.js';
 import { createLogger, type Logger } from '../core/log.js';
@@ -66,7 +67,10 @@ export async function startGateway(
   for (const register of extraHttpRoutes) register(router, app);
   uws.any('/*', (res) => {
     res.cork(() => {
-      res.writeStatus('404').writeHeader('content-type', 'application/json; charset=utf-8');
+      res
+        .writeStatus('404')
+        .writeHeader('content-type', 'application/json; charset=utf-8')
+        .writeHeader('x-request-id', randomUUID());
       res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no such route' } }));
     });
   });

@@ -17,6 +17,13 @@ export interface RouterOptions {
 
 const textDecoder = new TextDecoder();
 
+/** A body over the limit: VALIDATION_FAILED like any bad input, but with HTTP's own 413. */
+class BodyTooLarge extends AppError {
+  constructor(limit: number) {
+    super('VALIDATION_FAILED', `body larger than ${limit} bytes`, { limitBytes: limit });
+  }
+}
+
 /** Reads the whole body, refusing it as soon as it grows past the limit. */
 function readBody(res: UwsResponse, limit: number, state: { aborted: boolean }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -26,7 +33,7 @@ function readBody(res: UwsResponse, limit: number, state: { aborted: boolean }):
       if (state.aborted) return;
       size += chunk.byteLength;
       if (size > limit) {
-        reject(new AppError('VALIDATION_FAILED', `body larger than ${limit} bytes`, { status: 413 }));
+        reject(new BodyTooLarge(limit));
         return;
       }
       // uWS reuses the chunk's memory after this callback returns: copy it.
@@ -107,7 +114,7 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
         if (method === 'post' || method === 'patch') {
           const declared = Number(headers['content-length'] ?? '0');
           if (declared > options.maxBodyBytes) {
-            throw new AppError('VALIDATION_FAILED', `body larger than ${options.maxBodyBytes} bytes`, { status: 413 });
+            throw new BodyTooLarge(options.maxBodyBytes);
           }
           request.body = parseJson(await readBody(res, options.maxBodyBytes, state), headers['content-type'] ?? '');
         }
@@ -115,9 +122,7 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
       };
       run().then(finish, (err: unknown) => {
         const { response, unexpected } = httpErrorReply(err);
-        if ((err as AppError).details && ((err as AppError).details as { status?: number }).status === 413) {
-          response.status = 413;
-        }
+        if (err instanceof BodyTooLarge) response.status = 413;
         if (unexpected) log.error({ err, path: request.path }, 'unhandled error in HTTP handler');
         finish(response);
       });
