@@ -12,8 +12,13 @@ export interface AdmissionClaims {
   sessionId: string;
 }
 
-export function signAdmissionToken(c: AdmissionClaims, secret: string, ttlSeconds: number): string {
-  return jwt.sign({ evt: c.eventId, sid: c.sessionId, typ: 'admission' }, secret, {
+/**
+ * `issuedAt` (optional) fixes `iat`: the same claims and issue time always give the same token, so
+ * any process can hand an admitted user their token again from the stored session alone.
+ */
+export function signAdmissionToken(c: AdmissionClaims, secret: string, ttlSeconds: number, issuedAt?: Date): string {
+  const iat = issuedAt ? { iat: Math.floor(issuedAt.getTime() / 1000) } : {};
+  return jwt.sign({ evt: c.eventId, sid: c.sessionId, typ: 'admission', ...iat }, secret, {
     algorithm: 'HS256',
     subject: c.userId,
     issuer: ISSUER,

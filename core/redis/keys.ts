@@ -16,7 +16,10 @@ export function createKeys(prefix: string) {
     preQueue: (eventId: string) => `${ev(eventId)}:prequeue`,
     queueSeq: (eventId: string) => `${ev(eventId)}:queue:seq`,
     queueDisconnected: (eventId: string) => `${ev(eventId)}:queue:gone`,
+    /** ZSET userId -> session expiry (ms): the live admission sessions. */
     active: (eventId: string) => `${ev(eventId)}:active`,
+    /** HASH userId -> `sessionId:issuedAtSec:expiresAtSec`, enough to re-sign the user's token. */
+    admissionSessions: (eventId: string) => `${ev(eventId)}:active:sessions`,
     admissionControl: (eventId: string) => `${ev(eventId)}:admission`,
     admissionStats: (eventId: string) => `${ev(eventId)}:admission:stats`,
     admittedLog: (eventId: string) => `${ev(eventId)}:admitted`,
