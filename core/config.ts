@@ -8,60 +8,63 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
  * The whole environment, validated once. Nothing else reads `process.env`: the frozen result
  * is passed down. Units are in the names so tests can shrink them.
  */
-const EnvSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    INSTANCE_ID: z.string().min(1).max(100).default(`${os.hostname()}-${process.pid}`),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: int(0, 65535).default(3000),
-    DATABASE_URL: z
-      .string()
-      .url()
-      .refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL'),
-    PG_POOL_SIZE: int(1, 200).default(20),
-    REDIS_URL: z
-      .string()
-      .url()
-      .refine((u) => /^rediss?:/.test(u), 'must be a redis:// URL'),
-    REDIS_PREFIX: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[A-Za-z0-9:_-]+$/)
-      .default('evently:'),
-    SOCKET_ADAPTER: z.enum(['sharded', 'pubsub']).default('sharded'),
-    JWT_ACCESS_SECRET: z.string().min(32, 'must be at least 32 characters'),
-    ADMISSION_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters'),
-    ACCESS_TOKEN_TTL_SECONDS: int(10, 86_400).default(900),
-    REFRESH_TOKEN_TTL_SECONDS: int(60, 90 * 86_400).default(30 * 86_400),
-    ADMIN_EMAIL: z.string().email().optional(),
-    ADMIN_PASSWORD: z.string().min(8).max(256).optional(),
-    HOLD_TTL_SECONDS: int(5, 3600).default(300),
-    MAX_SEATS_PER_USER: int(1, 100).default(6),
-    ADMISSION_MAX_ACTIVE: int(1, 1_000_000).default(500),
-    ADMISSION_ADMIT_PER_TICK: int(1, 100_000).default(50),
-    ADMISSION_TICK_MS: int(50, 60_000).default(1000),
-    ADMISSION_SESSION_TTL_SECONDS: int(10, 86_400).default(900),
-    QUEUE_GRACE_SECONDS: int(0, 3600).default(60),
-    QUEUE_POSITION_PUSH_MS: int(100, 60_000).default(1000),
-    REDLOCK_ENABLED: bool.default('true'),
-    REDLOCK_TTL_MS: int(100, 60_000).default(2000),
-    SEAT_FANOUT_COALESCE_MS: int(0, 1000).default(10),
-    HOLD_SWEEP_CRON: z.string().min(1).default('*/10 * * * * *'),
-    WAITLIST_OFFER_TTL_SECONDS: int(5, 3600).default(120),
-    ANALYTICS_INTERVAL_MS: int(100, 60_000).default(1000),
-    HTTP_MAX_BODY_BYTES: int(256, 10_000_000).default(64 * 1024),
-    SOCKET_MAX_PAYLOAD_BYTES: int(256, 10_000_000).default(16 * 1024),
-    LOGIN_MAX_FAILURES: int(1, 1000).default(5),
-    LOGIN_WINDOW_SECONDS: int(1, 86_400).default(300),
-    SHUTDOWN_DEADLINE_MS: int(100, 120_000).default(10_000),
-  })
-  .superRefine((env, ctx) => {
-    if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'set ADMIN_EMAIL and ADMIN_PASSWORD together' });
-    }
-  });
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  INSTANCE_ID: z.string().min(1).max(100).default(`${os.hostname()}-${process.pid}`),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:/.test(u), 'must be a postgres:// URL'),
+  PG_POOL_SIZE: int(1, 200).default(20),
+  REDIS_URL: z
+    .string()
+    .url()
+    .refine((u) => /^rediss?:/.test(u), 'must be a redis:// URL'),
+  REDIS_PREFIX: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9:_-]+$/)
+    .default('evently:'),
+  SOCKET_ADAPTER: z.enum(['sharded', 'pubsub']).default('sharded'),
+  JWT_ACCESS_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  ADMISSION_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  ACCESS_TOKEN_TTL_SECONDS: int(10, 86_400).default(900),
+  REFRESH_TOKEN_TTL_SECONDS: int(60, 90 * 86_400).default(30 * 86_400),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).max(256).optional(),
+  HOLD_TTL_SECONDS: int(5, 3600).default(300),
+  MAX_SEATS_PER_USER: int(1, 100).default(6),
+  ADMISSION_MAX_ACTIVE: int(1, 1_000_000).default(500),
+  ADMISSION_ADMIT_PER_TICK: int(1, 100_000).default(50),
+  ADMISSION_TICK_MS: int(50, 60_000).default(1000),
+  ADMISSION_SESSION_TTL_SECONDS: int(10, 86_400).default(900),
+  QUEUE_GRACE_SECONDS: int(0, 3600).default(60),
+  QUEUE_POSITION_PUSH_MS: int(100, 60_000).default(1000),
+  REDLOCK_ENABLED: bool.default('true'),
+  REDLOCK_TTL_MS: int(100, 60_000).default(2000),
+  SEAT_FANOUT_COALESCE_MS: int(0, 1000).default(10),
+  HOLD_SWEEP_CRON: z.string().min(1).default('*/10 * * * * *'),
+  WAITLIST_OFFER_TTL_SECONDS: int(5, 3600).default(120),
+  ANALYTICS_INTERVAL_MS: int(100, 60_000).default(1000),
+  HTTP_MAX_BODY_BYTES: int(256, 10_000_000).default(64 * 1024),
+  SOCKET_MAX_PAYLOAD_BYTES: int(256, 10_000_000).default(1_000_000),
+  LOGIN_MAX_FAILURES: int(1, 1000).default(5),
+  LOGIN_WINDOW_SECONDS: int(1, 86_400).default(300),
+  SHUTDOWN_DEADLINE_MS: int(100, 120_000).default(10_000),
+});
+
+/** Rules across variables, checked on the raw input so they are reported with all the others. */
+function crossFieldProblems(input: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if ((input.ADMIN_EMAIL === undefined) !== (input.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_PASSWORD: set ADMIN_EMAIL and ADMIN_PASSWORD together');
+  }
+  return problems;
+}
 
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -123,9 +126,11 @@ function deepFreeze<T>(value: T): T {
 export function loadConfig(source: Record<string, string | undefined>): Config {
   const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
+    ...crossFieldProblems(input),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return deepFreeze({
     env: e.NODE_ENV,

@@ -54,8 +54,8 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
       };
       const run = async () => {
         if (app.isShuttingDown()) throw new AppError('SHUTTING_DOWN', 'server is shutting down');
-        if (!handler) throw new AppError('INTERNAL', `${name} is not available yet`, undefined, false);
         const payload = parseInput(schema, args.length === 2 ? args[0] : undefined);
+        if (!handler) throw new AppError('INTERNAL', `${name} is not available`, undefined, false);
         return handler(payload, call);
       };
       run().then(

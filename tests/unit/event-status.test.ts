@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { eventStatus, isSaleOpen } from '../../core/domain/event-status.js';
+
+const now = new Date('2030-01-10T12:00:00Z');
+const base = {
+  cancelledAt: null,
+  startsAt: new Date('2030-02-01T20:00:00Z'),
+  saleStartsAt: new Date('2030-01-01T10:00:00Z'),
+  available: 5,
+};
+
+describe('event status', () => {
+  it.each([
+    ['on_sale', base],
+    ['sold_out', { ...base, available: 0 }],
+    ['scheduled', { ...base, saleStartsAt: new Date('2030-01-20T00:00:00Z') }],
+    ['ended', { ...base, startsAt: new Date('2030-01-10T11:59:59Z'), saleStartsAt: new Date('2029-12-01T00:00:00Z') }],
+    ['cancelled', { ...base, cancelledAt: new Date('2030-01-05T00:00:00Z') }],
+  ] as const)('is %s', (status, e) => {
+    expect(eventStatus(e, now)).toBe(status);
+  });
+
+  it('opens the sale exactly at saleStartsAt and closes it at the start', () => {
+    expect(isSaleOpen({ ...base, saleStartsAt: now }, now)).toBe(true);
+    expect(isSaleOpen({ ...base, saleStartsAt: new Date(now.getTime() + 1) }, now)).toBe(false);
+    expect(isSaleOpen({ ...base, startsAt: now }, now)).toBe(false);
+    expect(isSaleOpen({ ...base, cancelledAt: now }, now)).toBe(false);
+  });
+});
