@@ -64,7 +64,11 @@ describe('admin event CRUD and the catalog', () => {
 
     const list = await http(gw.url, 'GET', '/api/events');
     expect(list.status).toBe(200);
-    expect(list.body.find((e: any) => e.id === created.body.id)).toMatchObject({ name: 'Arena Night', capacity: 22, available: 22 });
+    expect(list.body.find((e: any) => e.id === created.body.id)).toMatchObject({
+      name: 'Arena Night',
+      capacity: 22,
+      available: 22,
+    });
     const detail = await http(gw.url, 'GET', `/api/events/${created.body.id}`);
     expect(detail.body).toEqual(created.body);
   });
@@ -117,8 +121,13 @@ describe('admin event CRUD and the catalog', () => {
 
 describe('RBAC on admin routes', () => {
   const forged = () =>
-    signAccessToken({ userId: '00000000-0000-4000-8000-000000000001', role: 'admin' }, 'not-the-server-secret-0123456789abcdef', 60);
-  const expired = () => signAccessToken({ userId: '00000000-0000-4000-8000-000000000001', role: 'admin' }, t.env.JWT_ACCESS_SECRET as string, -10);
+    signAccessToken(
+      { userId: '00000000-0000-4000-8000-000000000001', role: 'admin' },
+      'not-the-server-secret-0123456789abcdef',
+      60,
+    );
+  const expired = () =>
+    signAccessToken({ userId: '00000000-0000-4000-8000-000000000001', role: 'admin' }, t.env.JWT_ACCESS_SECRET as string, -10);
 
   it.each([
     ['no token', () => undefined, 401, 'UNAUTHENTICATED'],
@@ -147,12 +156,26 @@ describe('RBAC on admin routes', () => {
 });
 
 describe('hostile event bodies', () => {
-  const base = { name: 'X', venue: 'Y', startsAt: '2030-01-01T00:00:00Z', sections: [{ name: 'A', priceCents: 1, rows: 1, seatsPerRow: 1 }] };
+  const base = {
+    name: 'X',
+    venue: 'Y',
+    startsAt: '2030-01-01T00:00:00Z',
+    sections: [{ name: 'A', priceCents: 1, rows: 1, seatsPerRow: 1 }],
+  };
   it.each([
     ['no sections', { ...base, sections: [] }],
     ['negative price', { ...base, sections: [{ name: 'A', priceCents: -5, rows: 1, seatsPerRow: 1 }] }],
     ['fractional rows', { ...base, sections: [{ name: 'A', priceCents: 5, rows: 1.5, seatsPerRow: 1 }] }],
-    ['too many seats', { ...base, sections: [{ name: 'A', priceCents: 5, rows: 200, seatsPerRow: 200 }, { name: 'B', priceCents: 5, rows: 200, seatsPerRow: 200 }] }],
+    [
+      'too many seats',
+      {
+        ...base,
+        sections: [
+          { name: 'A', priceCents: 5, rows: 200, seatsPerRow: 200 },
+          { name: 'B', priceCents: 5, rows: 200, seatsPerRow: 200 },
+        ],
+      },
+    ],
     ['duplicate section names', { ...base, sections: [base.sections[0], base.sections[0]] }],
     ['sale after the event', { ...base, saleStartsAt: '2031-01-01T00:00:00Z' }],
     ['a bad date', { ...base, startsAt: 'tomorrow' }],
