@@ -26,6 +26,9 @@ export function createKeys(prefix: string) {
     onSaleEvents: `${prefix}onsale`,
     // seats
     seatLock: (eventId: string, seatId: string) => `${ev(eventId)}:lock:seat:${seatId}`,
+    /** BullMQ queue names (under bullPrefix): one delayed job per hold, offers per event. */
+    holdExpiryQueue: 'hold-expiry',
+    waitlistOfferQueue: 'waitlist-offers',
     // analytics
     eventCounters: (eventId: string) => `${ev(eventId)}:counters`,
     instanceConnections: `${prefix}connections`,
