@@ -35,20 +35,19 @@ export interface ClientOptions {
   timeoutMs?: number;
 }
 
-interface BaseClient<P extends string, Payload extends (k: never) => unknown> {
+interface BaseClient {
   socket: Socket;
   connected(): Promise<void>;
   /** Raw emit for tests that send hostile payloads the types would reject. */
   send(name: string, payload: unknown, opts?: { timeoutMs?: number }): Promise<Ack<unknown>>;
   close(): void;
-  _types?: [P, Payload];
 }
 
-export type EventlyClient = BaseClient<PushName, never> &
+export type EventlyClient = BaseClient &
   CommandMethods & {
     on<K extends PushName>(name: K, listener: (payload: PushPayload<K>) => void): () => void;
   };
-export type EventlyAdminClient = BaseClient<AdminPushName, never> &
+export type EventlyAdminClient = BaseClient &
   AdminCommandMethods & {
     on<K extends AdminPushName>(name: K, listener: (payload: AdminPushPayload<K>) => void): () => void;
   };
