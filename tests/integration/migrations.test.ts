@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../core/db/migrate.js';
-import { ADMIN_DATABASE_URL, databaseUrlFor } from '../support/services.js';
+import { adminDatabaseUrl, databaseUrlFor } from '../support/services.js';
 
 const name = `evently_mig_${randomBytes(4).toString('hex')}`;
 const url = databaseUrlFor(name);
 
 async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  const c = new pg.Client({ connectionString: adminDatabaseUrl() });
   await c.connect();
   await c.query(sql).finally(() => c.end());
 }

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { type Config, loadConfig } from '../../core/config.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
-import { ADMIN_DATABASE_URL, databaseUrlFor, TEST_REDIS_URL } from './services.js';
+import { adminDatabaseUrl, databaseUrlFor, testRedisUrl } from './services.js';
 
 export const ADMIN = { email: 'admin@evently.test', password: 'admin-password-1' } as const;
 
@@ -18,7 +18,7 @@ export interface TestEnv {
 }
 
 async function adminQuery(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+  const c = new pg.Client({ connectionString: adminDatabaseUrl() });
   await c.connect();
   try {
     await c.query(sql);
@@ -52,7 +52,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     HOST: '127.0.0.1',
     PORT: '0',
     DATABASE_URL: databaseUrlFor(database),
-    REDIS_URL: TEST_REDIS_URL,
+    REDIS_URL: testRedisUrl(),
     REDIS_PREFIX: redisPrefix,
     JWT_ACCESS_SECRET: `test-access-secret-${id}-0123456789abcdef`,
     ADMISSION_TOKEN_SECRET: `test-admission-secret-${id}-0123456789abcdef`,
@@ -64,7 +64,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
   };
   afterAll(async () => {
     await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
-    const redis = connectRedis(TEST_REDIS_URL);
+    const redis = connectRedis(testRedisUrl());
     try {
       let cursor = '0';
       do {
