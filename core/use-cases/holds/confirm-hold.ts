@@ -1,0 +1,141 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CommandPayload, ConfirmReply } from '../../contract/commands.js';
+import type { SeatRef } from '../../contract/primitives.js';
+import type { SeatChange } from '../../contract/pushes.js';
+import type { Pool, PoolClient } from '../../db/pool.js';
+import { withTransaction } from '../../db/with-transaction.js';
+import { AppError } from '../../domain/app-error.js';
+import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
+import { hashRequest } from '../idempotency/hash-request.js';
+
+export interface ConfirmResult {
+  reply: ConfirmReply;
+  changes: SeatChange[];
+  replayed: boolean;
+  /** The user has no other live hold for this event (their admission session may end). */
+  lastHold: boolean;
+}
+
+const COMMAND = 'hold:confirm';
+const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function newReference(): string {
+  const bytes = randomBytes(10);
+  return `EV${[...bytes].map((b) => REFERENCE_ALPHABET[b % REFERENCE_ALPHABET.length]).join('')}`;
+}
+
+interface HoldRow {
+  id: string;
+  user_id: string;
+  event_id: string;
+  status: string;
+  is_live: boolean;
+  seat_count: number;
+  total_cents: number;
+  seats: SeatRef[];
+}
+
+/**
+ * `hold:confirm` with mock payment. The hold row is locked first (after KEY SHARE on its event,
+ * the order event cancellation uses too), then one statement moves it with the guard
+ * `status = 'active' AND expires_at > now()`: the expiry worker's guard is the exact complement,
+ * so exactly one of them wins. A declined payment changes nothing, is not recorded under the
+ * idempotency key (only outcomes that changed state are) and keeps the hold.
+ */
+export async function confirmHold(pool: Pool, userId: string, p: CommandPayload<'hold:confirm'>): Promise<ConfirmResult> {
+  const { idempotencyKey, ...request } = p;
+  const ref: IdempotencyRef = { userId, key: idempotencyKey, command: COMMAND, requestHash: hashRequest(COMMAND, request) };
+  const stored = await findIdempotentReply<ConfirmReply>(pool, ref);
+  if (stored) return { reply: stored, changes: [], replayed: true, lastHold: false };
+  try {
+    return await withTransaction(pool, (tx) => confirmInTx(tx, ref, p));
+  } catch (err) {
+    if (!isIdempotencyKeyTaken(err)) throw err;
+    const winner = await findIdempotentReply<ConfirmReply>(pool, ref);
+    if (!winner) throw err;
+    return { reply: winner, changes: [], replayed: true, lastHold: false };
+  }
+}
+
+async function confirmInTx(tx: PoolClient, ref: IdempotencyRef, p: CommandPayload<'hold:confirm'>): Promise<ConfirmResult> {
+  const { rows } = await tx.query<HoldRow>(
+    `SELECT h.id, h.user_id, h.event_id, h.status, h.expires_at > now() AS is_live, h.seat_count, h.total_cents,
+            (SELECT json_agg(json_build_object('id', s.id, 'section', sec.name, 'row', s.row, 'number', s.number,
+                                               'priceCents', hs.price_cents) ORDER BY sec.position, s.row, s.number)
+               FROM hold_seats hs JOIN seats s ON s.id = hs.seat_id JOIN sections sec ON sec.id = s.section_id
+              WHERE hs.hold_id = h.id) AS seats
+       FROM holds h JOIN events e ON e.id = h.event_id
+      WHERE h.id = $1 FOR UPDATE OF h FOR KEY SHARE OF e`,
+    [p.holdId],
+  );
+  const hold = rows[0];
+  if (!hold || hold.user_id !== ref.userId) throw new AppError('HOLD_NOT_FOUND', 'no such hold');
+  if (hold.status !== 'active') {
+    // A duplicate of this very request may have confirmed it while we waited for the row lock.
+    const replay = await findIdempotentReply<ConfirmReply>(tx, ref);
+    if (replay) return { reply: replay, changes: [], replayed: true, lastHold: false };
+    if (hold.status === 'confirmed') throw new AppError('CONFLICT', 'this hold is already confirmed');
+    if (hold.status === 'expired') throw new AppError('HOLD_EXPIRED', 'this hold has expired');
+    throw new AppError('HOLD_NOT_FOUND', `this hold was ${hold.status}`);
+  }
+  if (!hold.is_live) throw new AppError('HOLD_EXPIRED', 'this hold has expired');
+  if (p.payment.outcome === 'decline') throw new AppError('PAYMENT_DECLINED', 'the payment was declined; the hold is kept');
+
+  const bookingId = randomUUID();
+  const reply: ConfirmReply = {
+    bookingId,
+    reference: newReference(),
+    eventId: hold.event_id,
+    seats: hold.seats,
+    totalCents: hold.total_cents,
+    status: 'confirmed',
+  };
+  const { rows: moved } = await tx.query<{ changes: SeatChange[]; others: number }>(
+    `WITH h AS (
+       UPDATE holds SET status = 'confirmed', ended_at = now()
+        WHERE id = $1 AND status = 'active' AND expires_at > now()
+       RETURNING id, event_id, user_id, total_cents
+     ), b AS (
+       INSERT INTO bookings (id, reference, event_id, user_id, hold_id, total_cents)
+       SELECT $2, $3, event_id, user_id, id, total_cents FROM h RETURNING id
+     ), s AS (
+       UPDATE seats SET status = 'sold', booking_id = (SELECT id FROM b), hold_id = NULL, version = seats.version + 1
+        WHERE hold_id = (SELECT id FROM h) AND status = 'held'
+       RETURNING seats.id, seats.version
+     ), bs AS (
+       INSERT INTO booked_seats (booking_id, seat_id, price_cents)
+       SELECT (SELECT id FROM b), hs.seat_id, hs.price_cents FROM hold_seats hs WHERE hs.hold_id = (SELECT id FROM h)
+     ), w AS (
+       UPDATE waitlist_entries SET status = 'fulfilled', updated_at = now()
+        WHERE offer_hold_id = (SELECT id FROM h) AND status = 'offered'
+     ), a AS (
+       INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
+       SELECT user_id, 'booking.confirmed', event_id, 'booking', $2::text,
+              jsonb_build_object('holdId', id, 'totalCents', total_cents, 'payment', 'mock') FROM h
+     ), i AS (
+       INSERT INTO idempotency_records (user_id, key, command, request_hash, reply)
+       SELECT user_id, $4, $5, $6, $7::jsonb FROM h
+     )
+     SELECT coalesce((SELECT json_agg(json_build_object('seatId', s.id, 'status', 'sold', 'version', s.version)) FROM s),
+                     '[]'::json) AS changes,
+            (SELECT count(*) FROM holds o WHERE o.user_id = $8 AND o.event_id = $9 AND o.status = 'active' AND o.id <> $1)
+              AS others`,
+    [
+      p.holdId,
+      bookingId,
+      reply.reference,
+      ref.key,
+      ref.command,
+      ref.requestHash,
+      JSON.stringify(reply),
+      ref.userId,
+      hold.event_id,
+    ],
+  );
+  const result = moved[0];
+  if (!result || result.changes.length !== hold.seat_count) {
+    // The hold row was locked and live, so this means its seats moved under us: abort it all.
+    throw new Error(`confirm ${p.holdId}: ${result?.changes.length ?? 0} of ${hold.seat_count} seats sold; rolling back`);
+  }
+  return { reply, changes: result.changes, replayed: false, lastHold: result.others === 0 };
+}

@@ -1,0 +1,69 @@
+import type { SeatChange } from '../../contract/pushes.js';
+import type { Queryable } from '../../db/pool.js';
+
+export interface EndedHold {
+  id: string;
+  eventId: string;
+  userId: string;
+  source: 'user' | 'waitlist';
+  seatCount: number;
+  changes: SeatChange[];
+}
+
+export interface EndHoldRequest {
+  holdId: string;
+  to: 'released' | 'expired';
+  /** Only this user's hold (release); null for the expiry worker. */
+  userId: string | null;
+  actorId: string | null;
+}
+
+/**
+ * Ends a live hold and frees its seats in one statement. The guard on the hold row decides the
+ * race with confirmation: release needs `status = 'active'`; expiry also needs
+ * `expires_at <= now()`, the exact complement of confirm's `expires_at > now()`, so for any
+ * instant exactly one of them can match. Returns null when the guard did not match.
+ */
+export async function endHold(tx: Queryable, r: EndHoldRequest): Promise<EndedHold | null> {
+  const { rows } = await tx.query<{
+    id: string;
+    event_id: string;
+    user_id: string;
+    source: 'user' | 'waitlist';
+    seat_count: number;
+    changes: SeatChange[];
+  }>(
+    `WITH h AS (
+       UPDATE holds SET status = $2::text, ended_at = now()
+        WHERE id = $1::uuid AND status = 'active'
+          AND ($3::uuid IS NULL OR user_id = $3::uuid)
+          AND ($2::text <> 'expired' OR expires_at <= now())
+       RETURNING id, event_id, user_id, source, seat_count
+     ), s AS (
+       UPDATE seats SET status = 'available', hold_id = NULL, version = seats.version + 1
+        WHERE hold_id = (SELECT id FROM h) AND status = 'held'
+       RETURNING seats.id, seats.version
+     ), w AS (
+       UPDATE waitlist_entries SET status = 'lapsed', updated_at = now()
+        WHERE offer_hold_id = (SELECT id FROM h) AND status = 'offered'
+     ), a AS (
+       INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
+       SELECT $4::uuid, 'hold.' || $2::text, event_id, 'hold', id::text, jsonb_build_object('seats', seat_count) FROM h
+     )
+     SELECT h.id, h.event_id, h.user_id, h.source, h.seat_count,
+            coalesce((SELECT json_agg(json_build_object('seatId', s.id, 'status', 'available', 'version', s.version)) FROM s),
+                     '[]'::json) AS changes
+       FROM h`,
+    [r.holdId, r.to, r.userId, r.actorId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    userId: row.user_id,
+    source: row.source,
+    seatCount: row.seat_count,
+    changes: row.changes,
+  };
+}

@@ -1,0 +1,20 @@
+import type { Pool } from '../../db/pool.js';
+import { withTransaction } from '../../db/with-transaction.js';
+import { type EndedHold, endHold } from './end-hold.js';
+
+/**
+ * Expires one hold if, in Postgres's clock, it is still active and past `expires_at`; null when
+ * it was confirmed, released or already expired (a confirmed hold is never touched).
+ */
+export function expireHold(pool: Pool, holdId: string): Promise<EndedHold | null> {
+  return withTransaction(pool, (tx) => endHold(tx, { holdId, to: 'expired', userId: null, actorId: null }));
+}
+
+/** Holds past their time that are still active: what the cron sweep hands to expireHold. */
+export async function findOverdueHolds(pool: Pool, limit: number): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM holds WHERE status = 'active' AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => r.id);
+}

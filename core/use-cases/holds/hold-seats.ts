@@ -1,0 +1,126 @@
+import type { HoldPayload, HoldReply } from '../../contract/commands.js';
+import type { SeatChange } from '../../contract/pushes.js';
+import type { Pool } from '../../db/pool.js';
+import { withTransaction } from '../../db/with-transaction.js';
+import { AppError } from '../../domain/app-error.js';
+import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
+import type { SeatLocks } from '../../redis/seat-locks.js';
+import { findIdempotentReply, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
+import { hashRequest } from '../idempotency/hash-request.js';
+import { joinWaitlist } from '../waitlist/join-waitlist.js';
+import { findFreeSeats } from './find-free-seats.js';
+import { writeHold } from './write-hold.js';
+
+export interface HoldDeps {
+  pool: Pool;
+  seatLocks: SeatLocks;
+  /** Throws NOT_ADMITTED / ADMISSION_EXPIRED unless the token admits this user to this event. */
+  checkAdmission(token: string, who: { userId: string; eventId: string }): Promise<void>;
+  now(): Date;
+}
+
+export interface HoldResult {
+  reply: HoldReply;
+  /** Seat changes to publish after commit; empty for a replayed reply. */
+  changes: SeatChange[];
+  replayed: boolean;
+}
+
+const COMMAND = 'seats:hold';
+/** Best available re-chooses at most this often when other holds take its seats first. */
+const MAX_CHOICES = 6;
+const FREE_SEAT_WINDOW = 2000;
+
+/**
+ * `seats:hold`: idempotency first (a retry gets the stored reply even when its admission has
+ * ended since), then admission, then per attempt: choose seats, Redlock them as the fast gate,
+ * and one Postgres transaction that is the guarantee. The admission token is not part of the
+ * request hash: a client that re-joined the queue retries with a new token and the same key.
+ */
+export async function holdSeats(deps: HoldDeps, userId: string, p: HoldPayload): Promise<HoldResult> {
+  const { admissionToken: _token, idempotencyKey, ...request } = p;
+  const idempotency = { key: idempotencyKey, command: COMMAND, requestHash: hashRequest(COMMAND, request) };
+  const stored = await findIdempotentReply<HoldReply>(deps.pool, { userId, ...idempotency });
+  if (stored) return { reply: stored, changes: [], replayed: true };
+  await deps.checkAdmission(p.admissionToken, { userId, eventId: p.eventId });
+
+  const byIds = p.seatIds !== undefined;
+  const requested = byIds ? (p.seatIds as string[]).length : (p.quantity as number);
+  const acceptPartial = p.acceptPartial ?? false;
+  const excluded = new Set<string>();
+  let free: FreeSeat[] | null = null;
+  for (let attempt = 0; attempt < (byIds ? 1 : MAX_CHOICES); attempt++) {
+    let seatIds: string[];
+    if (byIds) {
+      seatIds = p.seatIds as string[];
+    } else {
+      if (free === null) free = await findFreeSeats(deps.pool, p.eventId, p.section ?? null, FREE_SEAT_WINDOW);
+      const left = free.filter((s) => !excluded.has(s.id));
+      if (left.length === 0 || (left.length < requested && !acceptPartial)) {
+        // Only a fresh read with nothing set aside proves there is not enough left.
+        if (excluded.size === 0) return soldOut(deps, userId, p, requested);
+        free = null;
+        excluded.clear();
+        continue;
+      }
+      // Under contention everyone's first choice is the same: later attempts start further in.
+      const spread = Math.min(left.length - Math.min(requested, left.length), requested * 20 * attempt);
+      seatIds = chooseBestSeats(left.slice(Math.floor(Math.random() * (spread + 1))), requested);
+    }
+    let lock: Awaited<ReturnType<SeatLocks['acquire']>>;
+    try {
+      lock = await deps.seatLocks.acquire(p.eventId, seatIds);
+    } catch (err) {
+      if (byIds) throw err;
+      for (const id of seatIds) excluded.add(id);
+      continue;
+    }
+    try {
+      const outcome = await withTransaction(deps.pool, (tx) =>
+        writeHold(tx, {
+          eventId: p.eventId,
+          userId,
+          seatIds,
+          chosenForUs: !byIds,
+          requested,
+          acceptPartial,
+          waitlistRest: p.waitlistRest ?? false,
+          section: p.section ?? null,
+          now: deps.now(),
+          idempotency,
+        }),
+      );
+      if (outcome.kind === 'stale') {
+        for (const id of outcome.lost) excluded.add(id);
+        free = null;
+        continue;
+      }
+      if (outcome.kind === 'replay') return { reply: outcome.reply, changes: [], replayed: true };
+      return { reply: outcome.reply, changes: outcome.changes, replayed: false };
+    } catch (err) {
+      // A duplicate of this request (same key) committed first on another event or instance.
+      if (!isIdempotencyKeyTaken(err)) throw err;
+      const winner = await findIdempotentReply<HoldReply>(deps.pool, { userId, ...idempotency });
+      if (!winner) throw err;
+      return { reply: winner, changes: [], replayed: true };
+    } finally {
+      await lock.release();
+    }
+  }
+  throw new AppError('SEAT_UNAVAILABLE', 'seats are being taken right now, try again', undefined, true);
+}
+
+/** Nothing (or not enough) left to choose from: SOLD_OUT, after waitlisting when asked to. */
+async function soldOut(deps: HoldDeps, userId: string, p: HoldPayload, requested: number): Promise<never> {
+  if (p.waitlistRest) {
+    const { position, quantity } = await joinWaitlist(deps.pool, {
+      eventId: p.eventId,
+      userId,
+      quantity: requested,
+      section: p.section ?? null,
+      now: deps.now(),
+    });
+    throw new AppError('SOLD_OUT', 'no seats left; you are on the waitlist', { waitlist: { position, quantity } });
+  }
+  throw new AppError('SOLD_OUT', 'not enough seats left');
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { HoldReply } from '../../contract/commands.js';
+import type { SeatRef } from '../../contract/primitives.js';
+import type { SeatChange } from '../../contract/pushes.js';
+import type { PoolClient } from '../../db/pool.js';
+import { AppError } from '../../domain/app-error.js';
+import { isSaleOpen } from '../../domain/event-status.js';
+import { insertWaitlistEntry } from '../waitlist/insert-waitlist-entry.js';
+import { insertHold } from './insert-hold.js';
+
+export interface HoldAttempt {
+  eventId: string;
+  userId: string;
+  seatIds: readonly string[];
+  /** Best available: seats may be skipped when another transaction has them locked. */
+  chosenForUs: boolean;
+  /** How many seats the request asked for (the limit is checked against this). */
+  requested: number;
+  acceptPartial: boolean;
+  waitlistRest: boolean;
+  section: string | null;
+  now: Date;
+  idempotency: { key: string; command: string; requestHash: string };
+}
+
+export type HoldOutcome =
+  | { kind: 'held'; reply: HoldReply; changes: SeatChange[] }
+  | { kind: 'replay'; reply: HoldReply }
+  /** Best available lost some chosen seats to a concurrent hold: choose again without them. */
+  | { kind: 'stale'; lost: string[] };
+
+interface EventFacts {
+  cancelled_at: Date | null;
+  sale_starts_at: Date;
+  starts_at: Date;
+  max_seats_per_user: number;
+  expires_at: Date;
+  current: number;
+  stored: { command: string; request_hash: string; reply: HoldReply } | null;
+}
+
+interface SeatRow {
+  id: string;
+  status: string;
+  version: number;
+  row: number;
+  number: number;
+  section: string;
+  price_cents: number;
+  section_id: string;
+}
+
+/**
+ * The transaction of one hold. Statements, in order:
+ * 1. a per-user-and-event advisory lock, so two parallel holds by one user cannot both pass
+ *    the limit check;
+ * 2. the event (KEY SHARE: an event cancellation waits for us or we see it), the user's live
+ *    held plus booked seats, and the idempotency record written by a parallel duplicate;
+ * 3. the seat rows, locked in id order (no deadlocks between overlapping holds);
+ * 4. the optional waitlist entry for the shortfall;
+ * 5. the hold, guarded seat moves, audit and idempotency record (insertHold).
+ */
+export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOutcome> {
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('hold-limit:' || $1 || ':' || $2))`, [a.userId, a.eventId]);
+  const { rows: facts } = await tx.query<EventFacts>(
+    `SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user,
+            now() + make_interval(secs => e.hold_ttl_seconds) AS expires_at,
+            (SELECT coalesce(sum(h.seat_count), 0) FROM holds h
+              WHERE h.user_id = $2 AND h.event_id = e.id AND h.status = 'active' AND h.expires_at > now())
+          + (SELECT count(*) FROM bookings b JOIN booked_seats bs ON bs.booking_id = b.id
+              WHERE b.user_id = $2 AND b.event_id = e.id AND b.status = 'confirmed') AS current,
+            (SELECT json_build_object('command', r.command, 'request_hash', r.request_hash, 'reply', r.reply)
+               FROM idempotency_records r WHERE r.user_id = $2 AND r.key = $3) AS stored
+       FROM events e WHERE e.id = $1 FOR KEY SHARE OF e`,
+    [a.eventId, a.userId, a.idempotency.key],
+  );
+  const ev = facts[0];
+  if (!ev) throw new AppError('NOT_FOUND', 'no such event');
+  if (ev.stored) {
+    if (ev.stored.command !== a.idempotency.command || ev.stored.request_hash !== a.idempotency.requestHash) {
+      throw new AppError('CONFLICT', 'idempotencyKey was already used for a different request');
+    }
+    return { kind: 'replay', reply: ev.stored.reply };
+  }
+  if (!isSaleOpen({ cancelledAt: ev.cancelled_at, saleStartsAt: ev.sale_starts_at, startsAt: ev.starts_at }, a.now)) {
+    throw new AppError('SALE_NOT_OPEN', 'the sale for this event is not open');
+  }
+  if (ev.current + a.requested > ev.max_seats_per_user) {
+    throw new AppError('HOLD_LIMIT_EXCEEDED', `at most ${ev.max_seats_per_user} seats per user for this event`, {
+      maxSeatsPerUser: ev.max_seats_per_user,
+      current: ev.current,
+      requested: a.requested,
+    });
+  }
+
+  const { rows: seats } = await tx.query<SeatRow>(
+    `SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
+       FROM seats s JOIN sections sec ON sec.id = s.section_id
+      WHERE s.event_id = $1 AND s.id = ANY($2::uuid[])
+      ORDER BY s.id FOR UPDATE OF s ${a.chosenForUs ? 'SKIP LOCKED' : ''}`,
+    [a.eventId, a.seatIds],
+  );
+  const free = seats.filter((s) => s.status === 'available');
+  if (a.chosenForUs) {
+    if (free.length < a.seatIds.length) {
+      const kept = new Set(free.map((s) => s.id));
+      return { kind: 'stale', lost: a.seatIds.filter((id) => !kept.has(id)) };
+    }
+  } else {
+    if (seats.length < a.seatIds.length) {
+      const known = new Set(seats.map((s) => s.id));
+      throw new AppError('VALIDATION_FAILED', 'unknown seat ids for this event', {
+        seatIds: a.seatIds.filter((id) => !known.has(id)),
+      });
+    }
+    if (free.length === 0 || (free.length < seats.length && !a.acceptPartial)) {
+      throw new AppError('SEAT_UNAVAILABLE', 'some of these seats are no longer available', {
+        seatIds: seats.filter((s) => s.status !== 'available').map((s) => s.id),
+      });
+    }
+  }
+
+  let waitlist: HoldReply['waitlist'];
+  const shortfall = a.requested - free.length;
+  if (shortfall > 0 && a.waitlistRest) {
+    // The shortfall waits in line for the same section (or any seat for an explicit request).
+    const sectionId = a.section !== null ? (free[0]?.section_id ?? null) : null;
+    const spot = await insertWaitlistEntry(tx, { eventId: a.eventId, userId: a.userId, quantity: shortfall, sectionId });
+    waitlist = { position: spot.position, quantity: spot.quantity };
+  }
+
+  const holdId = randomUUID();
+  free.sort((x, y) => x.section.localeCompare(y.section) || x.row - y.row || x.number - y.number);
+  const refs: SeatRef[] = free.map((s) => ({
+    id: s.id,
+    section: s.section,
+    row: s.row,
+    number: s.number,
+    priceCents: s.price_cents,
+  }));
+  const reply: HoldReply = {
+    holdId,
+    eventId: a.eventId,
+    seats: refs,
+    totalCents: refs.reduce((n, s) => n + s.priceCents, 0),
+    expiresAt: new Date(ev.expires_at).toISOString(),
+    ...(waitlist ? { waitlist } : {}),
+  };
+  const changes = await insertHold(tx, {
+    holdId,
+    eventId: a.eventId,
+    userId: a.userId,
+    source: 'user',
+    seats: free.map((s) => ({ id: s.id, version: s.version, priceCents: s.price_cents })),
+    expiresAt: ev.expires_at,
+    actorId: a.userId,
+    idempotency: { ...a.idempotency, reply },
+  });
+  return { kind: 'held', reply, changes };
+}

@@ -1,0 +1,38 @@
+import type { SeatChange } from '../../contract/pushes.js';
+import type { Pool } from '../../db/pool.js';
+import { withTransaction } from '../../db/with-transaction.js';
+import { writeAudit } from '../../db/write-audit.js';
+import { endHold } from '../holds/end-hold.js';
+
+export interface LeftWaitlist {
+  /** Whether the user had an open entry (leaving twice is not an error). */
+  left: boolean;
+  /** Seats of an outstanding offer that went back on sale. */
+  changes: SeatChange[];
+}
+
+/** `waitlist:leave`: a waiting entry is closed; an outstanding offer's hold is released. */
+export async function leaveWaitlist(pool: Pool, eventId: string, userId: string): Promise<LeftWaitlist> {
+  return withTransaction(pool, async (tx) => {
+    const { rows } = await tx.query<{ id: string; status: string; offer_hold_id: string | null }>(
+      `SELECT id, status, offer_hold_id FROM waitlist_entries
+        WHERE event_id = $1 AND user_id = $2 AND status IN ('waiting', 'offered') FOR UPDATE`,
+      [eventId, userId],
+    );
+    const entry = rows[0];
+    if (!entry) return { left: false, changes: [] };
+    let changes: SeatChange[] = [];
+    if (entry.offer_hold_id) {
+      // Releasing the offer lapses the entry in the same statement.
+      const ended = await endHold(tx, { holdId: entry.offer_hold_id, to: 'released', userId, actorId: userId });
+      changes = ended?.changes ?? [];
+    }
+    await tx.query(
+      `UPDATE waitlist_entries SET status = 'left', offer_hold_id = NULL, updated_at = now()
+        WHERE id = $1 AND status IN ('waiting', 'offered')`,
+      [entry.id],
+    );
+    await writeAudit(tx, { actorId: userId, action: 'waitlist.left', eventId, entityType: 'waitlist', entityId: entry.id });
+    return { left: true, changes };
+  });
+}
