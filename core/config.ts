@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   ADMISSION_SESSION_TTL_SECONDS: int(10, 86_400).default(900),
   QUEUE_GRACE_SECONDS: int(0, 3600).default(60),
   QUEUE_POSITION_PUSH_MS: int(100, 60_000).default(1000),
+  ADMISSION_RECONCILE_MS: int(100, 60_000).default(1000),
   REDLOCK_ENABLED: bool.default('true'),
   REDLOCK_TTL_MS: int(100, 60_000).default(2000),
   SEAT_FANOUT_COALESCE_MS: int(0, 1000).default(10),
@@ -94,6 +95,8 @@ export interface Config {
   };
   readonly queueGraceSeconds: number;
   readonly queuePositionPushMs: number;
+  /** How often workers mirror event rows into Redis and keep one tick scheduler per on-sale event. */
+  readonly admissionReconcileMs: number;
   readonly redlockEnabled: boolean;
   readonly redlockTtlMs: number;
   readonly seatFanoutCoalesceMs: number;
@@ -158,6 +161,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     queueGraceSeconds: e.QUEUE_GRACE_SECONDS,
     queuePositionPushMs: e.QUEUE_POSITION_PUSH_MS,
+    admissionReconcileMs: e.ADMISSION_RECONCILE_MS,
     redlockEnabled: e.REDLOCK_ENABLED,
     redlockTtlMs: e.REDLOCK_TTL_MS,
     seatFanoutCoalesceMs: e.SEAT_FANOUT_COALESCE_MS,
