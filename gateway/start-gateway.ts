@@ -2,10 +2,12 @@ import uWS from 'uWebSockets.js';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../core/config.js';
 import { createPool } from '../core/db/pool.js';
+import { createSeatJobs } from '../core/jobs/seat-jobs.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createMetrics } from '../core/metrics.js';
 import { connectRedis } from '../core/redis/connect-redis.js';
 import { createKeys } from '../core/redis/keys.js';
+import { createSeatLocks } from '../core/redis/seat-locks.js';
 import { runShutdown } from '../core/run-shutdown.js';
 import { createSeatChangePublisher } from '../core/seat-change-publisher.js';
 import type { AppContext } from './app-context.js';
@@ -39,15 +41,19 @@ export async function startGateway(
   const seatChanges = createSeatChangePublisher(io, config.seatFanoutCoalesceMs, (since) =>
     metrics.fanoutLag.observe((Date.now() - since) / 1000),
   );
+  const keys = createKeys(config.redisPrefix);
+  const seatJobs = createSeatJobs(config.redisUrl, keys);
   const app: AppContext = {
     config,
     log,
     pool,
     redis,
-    keys: createKeys(config.redisPrefix),
+    keys,
     metrics,
     io,
     seatChanges,
+    seatLocks: createSeatLocks(redis, keys, { enabled: config.redlockEnabled, ttlMs: config.redlockTtlMs }),
+    seatJobs,
     now: () => new Date(),
     isShuttingDown: () => shuttingDown,
   };
@@ -93,6 +99,7 @@ export async function startGateway(
           ['listen socket', () => uWS.us_listen_socket_close(listenSocket)],
           ['pending seat pushes', () => seatChanges.flushAll()],
           ['socket.io', () => io.close()],
+          ['seat jobs', () => seatJobs.close()],
           ['redis', () => Promise.all([redis.quit(), pub.quit(), sub.quit()])],
           ['postgres', () => pool.end()],
         ],
