@@ -1,4 +1,5 @@
+import { admissionModule } from './admission/admission-module.js';
 import type { WorkerModule } from './worker-context.js';
 
 /** Every worker feature, started in this order and closed in reverse. */
-export const workerModules: WorkerModule[] = [];
+export const workerModules: WorkerModule[] = [admissionModule];

@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.js';
+import { queueLifecycle } from './handlers/queue-lifecycle.js';
 import type { UserSocket } from './typed-server.js';
 
 /** Per-feature reactions to a user socket connecting or going away (e.g. queue grace period). */
@@ -7,4 +8,4 @@ export interface SocketLifecycle {
   onDisconnect?(app: AppContext, socket: UserSocket, reason: string): void | Promise<void>;
 }
 
-export const socketLifecycles: SocketLifecycle[] = [];
+export const socketLifecycles: SocketLifecycle[] = [queueLifecycle];

@@ -1,0 +1,80 @@
+/** Rules of the waiting room: how many to let in, how long the rest will wait, how fair it was. */
+
+export interface AdmissionBudgetInput {
+  paused: boolean;
+  saleOpen: boolean;
+  admitPerTick: number;
+  maxActive: number;
+  /** Live admission sessions right now. */
+  active: number;
+}
+
+/** How many users one tick may admit: `min(admitPerTick, maxActive - active)`, none while paused or closed. */
+export function admissionBudget(i: AdmissionBudgetInput): number {
+  if (i.paused || !i.saleOpen) return 0;
+  return Math.max(0, Math.min(i.admitPerTick, i.maxActive - i.active));
+}
+
+/**
+ * A join skips the queue only when nobody waits and fewer live sessions than this exist (the
+ * Redis script checks both atomically); zero while paused or before the sale.
+ */
+export function joinAdmissionCap(i: { paused: boolean; saleOpen: boolean; maxActive: number }): number {
+  return i.paused || !i.saleOpen ? 0 : i.maxActive;
+}
+
+/** Admissions counted per whole second (epoch seconds). */
+export interface AdmissionBucket {
+  second: number;
+  count: number;
+}
+
+/**
+ * Admissions per second over the last `windowSeconds`, measured from the first second that saw
+ * an admission (a sale that opened 5 s ago is not averaged over a minute). Null without data.
+ */
+export function measuredAdmissionRate(
+  buckets: readonly AdmissionBucket[],
+  nowSecond: number,
+  windowSeconds: number,
+): number | null {
+  const recent = buckets.filter((b) => b.second > nowSecond - windowSeconds && b.second <= nowSecond && b.count > 0);
+  if (recent.length === 0) return null;
+  const first = Math.min(...recent.map((b) => b.second));
+  const total = recent.reduce((sum, b) => sum + b.count, 0);
+  return total / (nowSecond - first + 1);
+}
+
+/** The rate the settings allow when nothing has been measured yet (admissions per second). */
+export function configuredAdmissionRate(s: { admitPerTick: number; tickMs: number }): number {
+  return (s.admitPerTick * 1000) / s.tickMs;
+}
+
+/**
+ * Seconds until the user with `ahead` people in front is admitted; null when it cannot be
+ * known (paused, or no rate at all). The user is in the batch that admits `ahead + 1` people.
+ */
+export function estimateEtaSeconds(ahead: number, ratePerSecond: number | null, paused: boolean): number | null {
+  if (paused || ratePerSecond === null || ratePerSecond <= 0) return null;
+  return Math.ceil((ahead + 1) / ratePerSecond);
+}
+
+/**
+ * Fairness as a number: the largest count of places by which anyone was overtaken, i.e. for each
+ * admitted user, how many users who queued before them were admitted after them (or not yet).
+ * Zero means admission order equals queue order. `queueOrder` is the order users queued in.
+ */
+export function maxDisplacement(queueOrder: readonly string[], admissionOrder: readonly string[]): number {
+  const admittedAt = new Map(admissionOrder.map((u, i) => [u, i] as const));
+  let worst = 0;
+  // Walk the queue: every earlier user still not admitted by the time a later one is admitted
+  // counts once against that later user.
+  const pendingEarlier: number[] = [];
+  for (const user of queueOrder) {
+    const at = admittedAt.get(user) ?? Number.POSITIVE_INFINITY;
+    const overtaken = pendingEarlier.filter((earlierAt) => earlierAt > at).length;
+    worst = Math.max(worst, overtaken);
+    pendingEarlier.push(at);
+  }
+  return worst;
+}

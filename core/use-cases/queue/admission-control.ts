@@ -1,0 +1,59 @@
+import type { AdmissionSettings } from '../../contract/primitives.js';
+
+/** One event's waiting-room settings as mirrored in Redis (the row in Postgres is the truth). */
+export interface AdmissionControl {
+  eventId: string;
+  settings: AdmissionSettings;
+  paused: boolean;
+  saleStartsAtMs: number;
+  /** The event's start: the sale (and the queue) ends there. */
+  endsAtMs: number;
+  cancelled: boolean;
+  /** `events.updated_at` in microseconds: newer rows overwrite the mirror, older ones never do. */
+  version: number;
+}
+
+export function isSaleOpenAt(c: AdmissionControl, nowMs: number): boolean {
+  return !c.cancelled && c.saleStartsAtMs <= nowMs && nowMs < c.endsAtMs;
+}
+
+/** Flat hash fields, the order the store script expects after the version. */
+export function toControlFields(c: AdmissionControl): (string | number)[] {
+  return [
+    'maxActive',
+    c.settings.maxActive,
+    'admitPerTick',
+    c.settings.admitPerTick,
+    'tickMs',
+    c.settings.tickMs,
+    'sessionTtlSeconds',
+    c.settings.sessionTtlSeconds,
+    'paused',
+    c.paused ? 1 : 0,
+    'saleStartsAtMs',
+    c.saleStartsAtMs,
+    'endsAtMs',
+    c.endsAtMs,
+    'cancelled',
+    c.cancelled ? 1 : 0,
+  ];
+}
+
+export function fromControlHash(eventId: string, h: Record<string, string>): AdmissionControl | null {
+  if (!h.version) return null;
+  const n = (k: string) => Number(h[k]);
+  return {
+    eventId,
+    settings: {
+      maxActive: n('maxActive'),
+      admitPerTick: n('admitPerTick'),
+      tickMs: n('tickMs'),
+      sessionTtlSeconds: n('sessionTtlSeconds'),
+    },
+    paused: h.paused === '1',
+    saleStartsAtMs: n('saleStartsAtMs'),
+    endsAtMs: n('endsAtMs'),
+    cancelled: h.cancelled === '1',
+    version: n('version'),
+  };
+}

@@ -1,0 +1,46 @@
+import type { Queryable } from '../../db/pool.js';
+import type { AdmissionControl } from './admission-control.js';
+
+export const ADMISSION_CONTROL_COLUMNS = `id, admission_max_active, admission_admit_per_tick, admission_tick_ms,
+  admission_session_ttl_seconds, admission_paused, sale_starts_at, starts_at, cancelled_at,
+  (extract(epoch FROM updated_at) * 1000000)::int8 AS version`;
+
+export interface AdmissionControlRow {
+  id: string;
+  admission_max_active: number;
+  admission_admit_per_tick: number;
+  admission_tick_ms: number;
+  admission_session_ttl_seconds: number;
+  admission_paused: boolean;
+  sale_starts_at: Date;
+  starts_at: Date;
+  cancelled_at: Date | null;
+  version: number;
+}
+
+export function toAdmissionControl(r: AdmissionControlRow): AdmissionControl {
+  return {
+    eventId: r.id,
+    settings: {
+      maxActive: r.admission_max_active,
+      admitPerTick: r.admission_admit_per_tick,
+      tickMs: r.admission_tick_ms,
+      sessionTtlSeconds: r.admission_session_ttl_seconds,
+    },
+    paused: r.admission_paused,
+    saleStartsAtMs: r.sale_starts_at.getTime(),
+    endsAtMs: r.starts_at.getTime(),
+    cancelled: r.cancelled_at !== null,
+    version: r.version,
+  };
+}
+
+/** The waiting-room columns of these events (missing ids are simply absent). */
+export async function findAdmissionControls(db: Queryable, eventIds: readonly string[]): Promise<AdmissionControl[]> {
+  if (eventIds.length === 0) return [];
+  const { rows } = await db.query<AdmissionControlRow>(
+    `SELECT ${ADMISSION_CONTROL_COLUMNS} FROM events WHERE id = ANY($1::uuid[])`,
+    [eventIds],
+  );
+  return rows.map(toAdmissionControl);
+}

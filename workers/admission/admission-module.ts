@@ -1,0 +1,79 @@
+import { type Job, Queue, Worker } from 'bullmq';
+import { connectRedis } from '../../core/redis/connect-redis.js';
+import { reconcileAdmissionControls } from '../../core/use-cases/queue/reconcile-admission-controls.js';
+import type { WorkerModule } from '../worker-context.js';
+import { admitTick } from './admit-tick.js';
+import { pushAllQueuePositions } from './push-all-queue-positions.js';
+
+const QUEUE = 'admission';
+const tickSchedulerId = (eventId: string) => `tick:${eventId}`;
+const done = { removeOnComplete: true, removeOnFail: 100 } as const;
+
+export interface TickJobData {
+  eventId: string;
+  /** The interval the scheduler was made with; a tick that sees another one re-schedules. */
+  tickMs: number;
+}
+
+/**
+ * The waiting room's workers. BullMQ job schedulers emit one job per interval whatever the
+ * number of worker processes, and each job is taken by exactly one of them: one admission
+ * tick per event per `tickMs`, one position pass per push interval, one reconcile per second.
+ */
+export const admissionModule: WorkerModule = {
+  name: 'admission',
+  async start(ctx) {
+    const queueConnection = connectRedis(ctx.config.redisUrl);
+    const workerConnection = connectRedis(ctx.config.redisUrl);
+    const queue = new Queue(QUEUE, { connection: queueConnection, prefix: ctx.keys.bullPrefix });
+
+    const scheduleTicks = (eventId: string, tickMs: number) =>
+      queue.upsertJobScheduler(
+        tickSchedulerId(eventId),
+        { every: tickMs },
+        { name: 'tick', data: { eventId, tickMs }, opts: done },
+      );
+
+    const reconcile = async () => {
+      const { live, retired } = await reconcileAdmissionControls(ctx, ctx.now());
+      for (const c of live) {
+        const existing = await queue.getJobScheduler(tickSchedulerId(c.eventId));
+        if (existing?.every !== c.settings.tickMs) await scheduleTicks(c.eventId, c.settings.tickMs);
+      }
+      for (const eventId of retired) await queue.removeJobScheduler(tickSchedulerId(eventId));
+    };
+
+    const handle = async (job: Job) => {
+      if (job.name === 'tick') {
+        const data = job.data as TickJobData;
+        const result = await admitTick(ctx, data.eventId);
+        // A configure from the admin changed the interval: the next tick runs on the new one.
+        if (result.control.settings.tickMs !== data.tickMs) await scheduleTicks(data.eventId, result.control.settings.tickMs);
+      } else if (job.name === 'positions') {
+        await pushAllQueuePositions(ctx);
+      } else if (job.name === 'reconcile') {
+        await reconcile();
+      }
+    };
+    // Concurrency: a long position pass must not hold up admission ticks.
+    const worker = new Worker(QUEUE, handle, { connection: workerConnection, prefix: ctx.keys.bullPrefix, concurrency: 8 });
+    worker.on('failed', (job, err) => ctx.log.warn({ err, job: job?.name }, 'admission job failed'));
+    worker.on('error', (err) => ctx.log.warn({ err }, 'admission worker error'));
+
+    await queue.upsertJobScheduler('reconcile', { every: ctx.config.admissionReconcileMs }, { name: 'reconcile', opts: done });
+    await queue.upsertJobScheduler('positions', { every: ctx.config.queuePositionPushMs }, { name: 'positions', opts: done });
+    await reconcile();
+
+    let closing: Promise<void> | undefined;
+    return {
+      close: () => {
+        closing ??= (async () => {
+          await worker.close();
+          await queue.close();
+          await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+        })();
+        return closing;
+      },
+    };
+  },
+};
