@@ -32,6 +32,10 @@ export function createKeys(prefix: string) {
     // analytics
     eventCounters: (eventId: string) => `${ev(eventId)}:counters`,
     instanceConnections: `${prefix}connections`,
+    /** HASH `*` (whole system) or eventId -> the latest AnalyticsSnapshot JSON, written each tick. */
+    analyticsSnapshots: `${prefix}analytics:snapshots`,
+    /** BullMQ queue whose job scheduler runs one analytics tick per interval across all workers. */
+    analyticsQueue: 'analytics',
   } as const;
 }
 
