@@ -18,3 +18,12 @@ export async function findOverdueHolds(pool: Pool, limit: number): Promise<strin
   );
   return rows.map((r) => r.id);
 }
+
+/** Milliseconds until a still-active hold is due, in Postgres's clock; null once it has ended. */
+export async function findMsUntilExpiry(pool: Pool, holdId: string): Promise<number | null> {
+  const { rows } = await pool.query<{ ms: number }>(
+    `SELECT extract(epoch FROM expires_at - now()) * 1000 AS ms FROM holds WHERE id = $1 AND status = 'active'`,
+    [holdId],
+  );
+  return rows[0] ? Number(rows[0].ms) : null;
+}

@@ -1,0 +1,76 @@
+import { type Job, Worker } from 'bullmq';
+import cron from 'node-cron';
+import { createSeatJobs, type OfferWaitlistJob } from '../../core/jobs/seat-jobs.js';
+import { connectRedis } from '../../core/redis/connect-redis.js';
+import { rooms } from '../../core/rooms.js';
+import { findEventsToOffer } from '../../core/use-cases/waitlist/find-events-to-offer.js';
+import { offerWaitlist } from '../../core/use-cases/waitlist/offer-waitlist.js';
+import { pushWaitlistPositions } from '../../core/use-cases/waitlist/push-waitlist-positions.js';
+import type { WorkerModule } from '../worker-context.js';
+
+/**
+ * Waitlist offers: when seats free up (release, expiry, cancellation) a job per event makes holds
+ * for the head of its waitlist and pushes `waitlist:offer`; the others hear their new position.
+ * The cron sweep re-checks events with people waiting and free seats, for jobs that were lost.
+ */
+export const waitlistOfferModule: WorkerModule = {
+  name: 'waitlist-offers',
+  async start(ctx) {
+    const jobs = createSeatJobs(ctx.config.redisUrl, ctx.keys, ctx.now);
+    const offer = async (eventId: string) => {
+      const offers = await offerWaitlist(ctx.pool, eventId, ctx.config.waitlistOfferTtlSeconds, ctx.now);
+      for (const o of offers) {
+        ctx.seatChanges.publish(eventId, o.changes);
+        ctx.emitter.to(rooms.user(o.userId)).emit('waitlist:offer', {
+          eventId,
+          holdId: o.holdId,
+          seats: o.seats,
+          totalCents: o.totalCents,
+          expiresAt: o.expiresAt.toISOString(),
+        });
+        await jobs
+          .scheduleHoldExpiry(o.holdId, o.expiresAt)
+          .catch((err: unknown) => ctx.log.warn({ err }, 'expiry job not queued'));
+      }
+      if (offers.length > 0) await pushWaitlistPositions(ctx.pool, ctx.emitter, eventId);
+    };
+
+    const connection = connectRedis(ctx.config.redisUrl);
+    const worker = new Worker<OfferWaitlistJob>(
+      ctx.keys.waitlistOfferQueue,
+      (job: Job<OfferWaitlistJob>) => offer(job.data.eventId),
+      {
+        connection,
+        prefix: ctx.keys.bullPrefix,
+        concurrency: 4,
+      },
+    );
+    worker.on('failed', (job, err) => ctx.log.warn({ err, eventId: job?.data.eventId }, 'waitlist offer job failed'));
+    worker.on('error', (err) => ctx.log.warn({ err }, 'waitlist offer worker error'));
+
+    const sweep = cron.schedule(
+      ctx.config.holdSweepCron,
+      async () => {
+        try {
+          for (const eventId of await findEventsToOffer(ctx.pool)) await jobs.requestWaitlistOffer(eventId);
+        } catch (err) {
+          ctx.log.warn({ err }, 'waitlist sweep failed');
+        }
+      },
+      { noOverlap: true },
+    );
+
+    let closing: Promise<void> | undefined;
+    return {
+      close: () => {
+        closing ??= (async () => {
+          await sweep.destroy();
+          await worker.close();
+          await jobs.close();
+          await connection.quit().catch(() => connection.disconnect());
+        })();
+        return closing;
+      },
+    };
+  },
+};
