@@ -51,6 +51,7 @@ const EnvSchema = z.object({
   HOLD_SWEEP_CRON: z.string().min(1).default('*/10 * * * * *'),
   WAITLIST_OFFER_TTL_SECONDS: int(5, 3600).default(120),
   ANALYTICS_INTERVAL_MS: int(100, 60_000).default(1000),
+  WORKER_METRICS_PORT: int(0, 65535).default(0),
   HTTP_MAX_BODY_BYTES: int(256, 10_000_000).default(64 * 1024),
   SOCKET_MAX_PAYLOAD_BYTES: int(256, 10_000_000).default(1_000_000),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
@@ -103,6 +104,8 @@ export interface Config {
   readonly holdSweepCron: string;
   readonly waitlistOfferTtlSeconds: number;
   readonly analyticsIntervalMs: number;
+  /** Prometheus `/metrics` of a worker process; 0 keeps it off. */
+  readonly workerMetricsPort: number;
   readonly httpMaxBodyBytes: number;
   readonly socketMaxPayloadBytes: number;
   readonly loginMaxFailures: number;
@@ -168,6 +171,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     holdSweepCron: e.HOLD_SWEEP_CRON,
     waitlistOfferTtlSeconds: e.WAITLIST_OFFER_TTL_SECONDS,
     analyticsIntervalMs: e.ANALYTICS_INTERVAL_MS,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
     httpMaxBodyBytes: e.HTTP_MAX_BODY_BYTES,
     socketMaxPayloadBytes: e.SOCKET_MAX_PAYLOAD_BYTES,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
