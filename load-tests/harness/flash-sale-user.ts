@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { ScenarioSettings } from './bench-types.js';
+import type { ClientRecorder } from './client-recorder.js';
+import type { EioClient, EmitResult } from './eio-client.js';
+
+/** Error codes each command may answer in a flash sale without anything being wrong. */
+const EXPECTED: Record<string, ReadonlySet<string>> = {
+  'seats:hold': new Set(['SOLD_OUT', 'SEAT_UNAVAILABLE']),
+  'waitlist:join': new Set(['SOLD_OUT']),
+};
+const MAX_RETRIES = 5;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;
+const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
+
+/** Resolves when a push arrives or the deadline passes (with null). */
+export class PushWaiter<T> {
+  private value: T | undefined;
+  private resolve: ((v: T | null) => void) | undefined;
+  deliver(v: T): void {
+    if (this.resolve) {
+      this.resolve(v);
+      this.resolve = undefined;
+    } else this.value = v;
+  }
+  wait(untilMs: number): Promise<T | null> {
+    if (this.value !== undefined) {
+      const v = this.value;
+      this.value = undefined;
+      return Promise.resolve(v);
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => {
+          this.resolve = undefined;
+          resolve(null);
+        },
+        Math.max(0, untilMs - Date.now()),
+      );
+      this.resolve = (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      };
+    });
+  }
+}
+
+export interface SaleUser {
+  id: string;
+  socket: EioClient;
+  admitted: PushWaiter<{ admissionToken: string; at: number }>;
+  offers: PushWaiter<{ holdId: string; seats: { id: string }[] }>;
+}
+
+/** Sends a command, records its latency and outcome, retries what the server calls retryable. */
+async function call(
+  user: SaleUser,
+  rec: ClientRecorder,
+  name: string,
+  payload: unknown,
+  s: ScenarioSettings,
+): Promise<EmitResult> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await user.socket.emit(name, payload);
+    const code = r.ack.ok ? '' : (r.ack.error?.code ?? 'MALFORMED_ACK');
+    rec.sample(name, r.sentAt, r.ackAt - r.sentAt, code);
+    if (r.ack.ok) return r;
+    const retryable = r.ack.error?.retryable === true && !code.startsWith('CLIENT_');
+    if (!retryable || attempt >= MAX_RETRIES || Date.now() > s.deadlineAt) {
+      if (!EXPECTED[name]?.has(code)) rec.unexpected(`${name} ${code}: ${r.ack.error?.message ?? ''}`);
+      return r;
+    }
+    await sleep(50 * 2 ** attempt + Math.random() * 50);
+  }
+}
+
+async function confirmOrRelease(
+  user: SaleUser,
+  rec: ClientRecorder,
+  s: ScenarioSettings,
+  holdId: string,
+  seatIds: string[],
+  mustConfirm: boolean,
+) {
+  await sleep(between(s.thinkMs));
+  if (mustConfirm || Math.random() < s.confirmRate) {
+    const r = await call(user, rec, 'hold:confirm', { holdId, idempotencyKey: randomUUID(), payment: { method: 'mock' } }, s);
+    if (r.ack.ok) {
+      rec.commit(seatIds, 'sold', r);
+      rec.booking({ bookingId: r.ack.data.bookingId, holdId, userId: user.id, seatIds, ackAt: r.ackAt });
+    }
+  } else {
+    const r = await call(user, rec, 'hold:release', { holdId }, s);
+    if (r.ack.ok) {
+      rec.commit(seatIds, 'available', r);
+      rec.released(holdId);
+    }
+  }
+}
+
+/**
+ * One buyer in a flash sale: join the queue, wait to be admitted, hold 1–4 seats (best available,
+ * sometimes in a chosen section), confirm most holds and release some, and join the waitlist when
+ * nothing is left, confirming the offer if one comes before the end.
+ */
+export async function runFlashSaleUser(user: SaleUser, rec: ClientRecorder, s: ScenarioSettings): Promise<void> {
+  await sleep(Math.random() * s.rampMs);
+  const join = await call(user, rec, 'queue:join', { eventId: s.eventId }, s);
+  if (!join.ack.ok) return;
+  const reply = join.ack.data as { state: string; admissionToken?: string; position?: number | null };
+  let token = reply.admissionToken;
+  const admission = rec.admission(user.id, join.ackAt, reply.position ?? null, reply.state === 'admitted');
+  if (token) admission.admittedAt = join.ackAt;
+  else {
+    const pushed = await user.admitted.wait(s.deadlineAt);
+    if (!pushed) return;
+    token = pushed.admissionToken;
+    admission.admittedAt = pushed.at;
+  }
+
+  const quantity = 1 + Math.floor(Math.random() * 4);
+  const base = { eventId: s.eventId, admissionToken: token, quantity };
+  let hold = await call(
+    user,
+    rec,
+    'seats:hold',
+    { ...base, idempotencyKey: randomUUID(), ...(Math.random() < 0.3 ? { section: pick(s.sections) } : {}) },
+    s,
+  );
+  if (!hold.ack.ok && hold.ack.error?.code === 'SEAT_UNAVAILABLE') {
+    hold = await call(user, rec, 'seats:hold', { ...base, idempotencyKey: randomUUID() }, s);
+  }
+  if (hold.ack.ok) {
+    const seatIds = (hold.ack.data.seats as { id: string }[]).map((x) => x.id);
+    rec.commit(seatIds, 'held', hold);
+    rec.hold({ holdId: hold.ack.data.holdId, userId: user.id, seatIds, source: 'user', released: false });
+    await confirmOrRelease(user, rec, s, hold.ack.data.holdId, seatIds, false);
+    await call(user, rec, 'queue:leave', { eventId: s.eventId }, s);
+    return;
+  }
+  await call(user, rec, 'queue:leave', { eventId: s.eventId }, s);
+  if (!['SOLD_OUT', 'SEAT_UNAVAILABLE'].includes(hold.ack.error?.code ?? '')) return;
+  const wl = await call(user, rec, 'waitlist:join', { eventId: s.eventId, quantity }, s);
+  if (!wl.ack.ok) return;
+  const offer = await user.offers.wait(s.waitlistUntil);
+  if (!offer) return;
+  const seatIds = offer.seats.map((x) => x.id);
+  rec.hold({ holdId: offer.holdId, userId: user.id, seatIds, source: 'waitlist', released: false });
+  await confirmOrRelease(user, rec, s, offer.holdId, seatIds, true);
+}
