@@ -14,6 +14,7 @@ export async function admitTick(ctx: WorkerContext, eventId: string): Promise<Ad
     const payload: PushPayload<'queue:admitted'> = { eventId, ...ticket };
     ctx.emitter.to(rooms.user(userId)).emit('queue:admitted', payload);
   }
+  if (result.stale) return result;
   const event = { event: eventId };
   if (result.admitted.length > 0) ctx.metrics.admissions.inc(event, result.admitted.length);
   ctx.metrics.queueLength.set(event, result.waiting);

@@ -1,8 +1,12 @@
 -- One admission tick for one event; atomic, so overlapping ticks can never over-admit.
--- KEYS: 1 queue, 2 gone, 3 active, 4 sessions, 5 stats, 6 admissions per second (hash)
+-- KEYS: 1 queue, 2 gone, 3 active, 4 sessions, 5 stats, 6 admissions per second (hash),
+-- 7 control (hash)
 -- ARGV: 1 now ms, 2 budget (policy), 3 maxActive, 4 session ttl seconds, 5 extra head entries
--- to look past when users at the head are disconnected (inside their grace period)
--- Returns {admitted {user, session, ...}, waiting, active, maxDisplacement}
+-- to look past when users at the head are disconnected (inside their grace period), 6 the
+-- control version the budget was computed from
+-- Returns {admitted {user, session, ...}, waiting, active, maxDisplacement}, or {'stale'} when
+-- an admin changed the settings since the budget was computed (the next tick uses the new ones).
+if redis.call('HGET', KEYS[7], 'version') ~= ARGV[6] then return { 'stale' } end
 local now = tonumber(ARGV[1])
 local nowSec = math.floor(now / 1000)
 
@@ -69,4 +73,7 @@ for _, second in ipairs(redis.call('HKEYS', KEYS[6])) do
   if tonumber(second) <= nowSec - 60 then redis.call('HDEL', KEYS[6], second) end
 end
 if dirty >= 0 then redis.call('HSET', KEYS[5], 'dirtyFrom', dirty) end
+-- Which settings the latest tick ran with: lets tests and operators see a change take effect.
+redis.call('HSET', KEYS[5], 'tickVersion', ARGV[6], 'lastBatch', count)
+redis.call('HINCRBY', KEYS[5], 'ticks', 1)
 return { admitted, redis.call('ZCARD', KEYS[1]), live + count, displacement }

@@ -19,6 +19,8 @@ export interface AdmissionTickResult {
   waiting: number;
   active: number;
   maxDisplacement: number;
+  /** The settings changed under this tick: it did nothing, the next one runs with the new ones. */
+  stale: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function runAdmissionTick(
     maxActive: control.settings.maxActive,
     active,
   });
-  const [flat, waiting, activeAfter, maxDisplacement] = (await script.run(
+  const reply = (await script.run(
     deps.redis,
     [
       k.queue(eventId),
@@ -50,14 +52,17 @@ export async function runAdmissionTick(
       k.admissionSessions(eventId),
       k.admissionStats(eventId),
       k.admittedLog(eventId),
+      k.admissionControl(eventId),
     ],
-    [nowMs, budget, control.settings.maxActive, control.settings.sessionTtlSeconds, HEAD_LOOKAHEAD],
-  )) as [string[], number, number, number];
+    [nowMs, budget, control.settings.maxActive, control.settings.sessionTtlSeconds, HEAD_LOOKAHEAD, control.version],
+  )) as [string[], number, number, number] | ['stale'];
+  if (reply[0] === 'stale') return { control, admitted: [], waiting: -1, active: -1, maxDisplacement: -1, stale: true };
+  const [flat, waiting, activeAfter, maxDisplacement] = reply;
   const admitted: AdmissionTickResult['admitted'] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const userId = flat[i] as string;
     const session = decodeSessionRecord(flat[i + 1]);
     if (session) admitted.push({ userId, ticket: admissionTicketOf(session, { userId, eventId }, deps.admissionTokenSecret) });
   }
-  return { control, admitted, waiting, active: activeAfter, maxDisplacement };
+  return { control, admitted, waiting, active: activeAfter, maxDisplacement, stale: false };
 }
