@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventlyClient } from '../../core/contract/create-client.js';
+import { admit, OPEN_ADMISSION } from '../support/admit-user.js';
+import { createBulkUsers } from '../support/bulk-users.js';
+import { checkInvariants } from '../support/check-invariants.js';
+import { connectClient } from '../support/connect-client.js';
+import { createTestEvent } from '../support/create-test-event.js';
+import { dbQuery } from '../support/db-query.js';
+import { loginAdmin } from '../support/http-client.js';
+import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
+import { createTestEnv, type TestEnv } from '../support/test-env.js';
+
+const CLIENTS = 1000;
+const SEATS = 200;
+
+let t: TestEnv;
+let worker: StartedProcess;
+beforeAll(async () => {
+  t = await createTestEnv({ PG_POOL_SIZE: '20' });
+  worker = await startWorkerProcess(t.env);
+});
+afterAll(async () => {
+  await worker.stop();
+});
+
+interface Racer {
+  client: EventlyClient;
+  admissionToken: string;
+}
+
+/** One racer's outcome after retrying whatever the server called retryable. */
+async function race(
+  r: Racer,
+  eventId: string,
+  seatIds: string[],
+  explicit: boolean,
+): Promise<{ seats: string[] } | { code: string }> {
+  const quantity = 1 + Math.floor(Math.random() * 2);
+  const pick = [...seatIds].sort(() => Math.random() - 0.5).slice(0, quantity);
+  const payload = explicit
+    ? { eventId, admissionToken: r.admissionToken, idempotencyKey: randomUUID(), seatIds: pick }
+    : { eventId, admissionToken: r.admissionToken, idempotencyKey: randomUUID(), quantity, acceptPartial: true };
+  for (let attempt = 0; ; attempt++) {
+    const ack = await r.client.seatsHold(payload, { timeoutMs: 60_000 });
+    if (ack.ok) return { seats: ack.data.seats.map((s) => s.id) };
+    if (!ack.error.retryable || attempt >= 30) return { code: ack.error.code };
+    await new Promise((res) => setTimeout(res, 5 + Math.random() * 20));
+  }
+}
+
+async function runRace(redlock: 'true' | 'false') {
+  const env = { ...t.env, REDLOCK_ENABLED: redlock, PG_POOL_SIZE: '20' };
+  const gateways = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
+  try {
+    const admin = await loginAdmin(gateways[0]!.url);
+    const ev = await createTestEvent(gateways[0]!.url, admin.accessToken, {
+      admission: OPEN_ADMISSION,
+      sections: [{ name: 'Floor', priceCents: 2500, rows: 10, seatsPerRow: 20 }],
+    });
+    const seatIds = (await dbQuery<{ id: string }>(t.databaseUrl, 'SELECT id FROM seats WHERE event_id = $1', [ev.id])).map(
+      (r) => r.id,
+    );
+    expect(seatIds).toHaveLength(SEATS);
+    const users = await createBulkUsers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, CLIENTS);
+    const racers: Racer[] = [];
+    for (let i = 0; i < users.length; i += 100) {
+      racers.push(
+        ...(await Promise.all(
+          users.slice(i, i + 100).map(async (u, j) => {
+            const client = await connectClient(gateways[(i + j) % 2]!.url, u.accessToken);
+            return { client, admissionToken: await admit(client, ev.id) };
+          }),
+        )),
+      );
+    }
+    const outcomes = await Promise.all(racers.map((r, i) => race(r, ev.id, seatIds, i % 5 < 3)));
+    for (const r of racers) r.client.close();
+
+    const won = outcomes.flatMap((o) => ('seats' in o ? o.seats : []));
+    const failures = outcomes.flatMap((o) => ('code' in o ? [o.code] : []));
+    expect(new Set(won).size, 'no seat acknowledged to two racers').toBe(won.length);
+    expect(won.length).toBe(SEATS);
+    expect([...new Set(failures)].filter((c) => c !== 'SEAT_UNAVAILABLE' && c !== 'SOLD_OUT')).toEqual([]);
+    const [db] = await dbQuery(
+      t.databaseUrl,
+      `SELECT count(*) FILTER (WHERE status = 'held')::int AS held, count(*) FILTER (WHERE status = 'available')::int AS available,
+              (SELECT count(*)::int FROM holds WHERE event_id = $1 AND status = 'active') AS holds
+         FROM seats WHERE event_id = $1`,
+      [ev.id],
+    );
+    expect(db).toEqual({ held: SEATS, available: 0, holds: outcomes.length - failures.length });
+    await checkInvariants(t.databaseUrl);
+  } finally {
+    await Promise.all(gateways.map((g) => g.stop()));
+  }
+}
+
+describe(`${CLIENTS} clients race for ${SEATS} seats on two gateways`, () => {
+  it('with Redlock: exactly the seats there are, each to one hold', async () => {
+    await runRace('true');
+  }, 120_000);
+
+  it('without Redlock: Postgres alone still never oversells', async () => {
+    await runRace('false');
+  }, 120_000);
+});
