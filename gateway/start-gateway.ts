@@ -18,6 +18,7 @@ import { registerCatalogRoutes } from './http/routes/catalog-routes.js';
 import { extraHttpRoutes } from './http/routes/extra-routes.js';
 import { registerOpsRoutes } from './http/routes/ops-routes.js';
 import { createSocketServer, wireSocketServer } from './socket/create-socket-server.js';
+import { startConnectionReports } from './socket/report-connections.js';
 
 export interface RunningGateway {
   port: number;
@@ -81,6 +82,7 @@ export async function startGateway(
     });
   });
   wireSocketServer(app);
+  const connectionReports = startConnectionReports(app);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     uws.listen(config.host, config.port, (token) =>
@@ -99,6 +101,7 @@ export async function startGateway(
           ['listen socket', () => uWS.us_listen_socket_close(listenSocket)],
           ['pending seat pushes', () => seatChanges.flushAll()],
           ['socket.io', () => io.close()],
+          ['connection report', () => connectionReports.stop()],
           ['seat jobs', () => seatJobs.close()],
           ['redis', () => Promise.all([redis.quit(), pub.quit(), sub.quit()])],
           ['postgres', () => pool.end()],

@@ -1,7 +1,15 @@
 import { admissionModule } from './admission/admission-module.js';
+import { analyticsModule } from './analytics/analytics-module.js';
+import { metricsModule } from './metrics/metrics-module.js';
 import { holdExpiryModule } from './seats/hold-expiry-module.js';
 import { waitlistOfferModule } from './seats/waitlist-offer-module.js';
 import type { WorkerModule } from './worker-context.js';
 
 /** Every worker feature, started in this order and closed in reverse. */
-export const workerModules: WorkerModule[] = [admissionModule, holdExpiryModule, waitlistOfferModule];
+export const workerModules: WorkerModule[] = [
+  metricsModule,
+  admissionModule,
+  holdExpiryModule,
+  waitlistOfferModule,
+  analyticsModule,
+];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnalyticsSnapshot } from './commands.js';
 import { AdmissionSettings, Cents, Id, IsoTime, Role } from './primitives.js';
 
 const Email = z.string().trim().toLowerCase().email().max(254);
@@ -104,6 +105,50 @@ export const EventDetail = EventSummary.extend({
 export type EventDetail = z.infer<typeof EventDetail>;
 
 export const AnalyticsQuery = z.object({ from: IsoTime.optional(), to: IsoTime.optional(), eventId: Id.optional() }).strict();
+
+/** GET /api/admin/analytics: roll-up figures for [from, to) at minute resolution (UTC days). */
+export const AnalyticsReport = z.object({
+  from: IsoTime,
+  to: IsoTime,
+  eventId: Id.optional(),
+  holds: z.number().int(),
+  heldSeats: z.number().int(),
+  releases: z.number().int(),
+  expiries: z.number().int(),
+  bookings: z.number().int(),
+  grossRevenueCents: z.number().int(),
+  refundCents: z.number().int(),
+  /** After refunds, like the live stream's revenueCents. */
+  revenueCents: z.number().int(),
+  cancellations: z.number().int(),
+  holdsPerMinute: z.number(),
+  confirmsPerMinute: z.number(),
+  conversionRate: z.number(),
+  cancellationRate: z.number(),
+  daily: z.array(
+    z.object({
+      day: z.string(),
+      holds: z.number().int(),
+      bookings: z.number().int(),
+      revenueCents: z.number().int(),
+      cancellations: z.number().int(),
+      refundCents: z.number().int(),
+    }),
+  ),
+  events: z.array(
+    z.object({
+      eventId: Id,
+      name: z.string(),
+      holds: z.number().int(),
+      bookings: z.number().int(),
+      revenueCents: z.number().int(),
+      cancellations: z.number().int(),
+    }),
+  ),
+  /** The latest live snapshot (inventory, queue, waitlist, connections now), null before the first tick. */
+  live: AnalyticsSnapshot.nullable(),
+});
+export type AnalyticsReport = z.infer<typeof AnalyticsReport>;
 
 export const HttpError = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),

@@ -1,9 +1,11 @@
 import type { adminCommands } from '../../core/contract/commands.js';
 import type { Handlers } from './bind-commands.js';
+import { analyticsHandlers } from './handlers/analytics-handlers.js';
 import { queueAdminHandlers } from './handlers/queue-handlers.js';
 import type { AdminSocket } from './typed-server.js';
 
 /** Handlers for namespace `/admin`, one module per feature. */
 export const adminCommandHandlers: Handlers<typeof adminCommands, AdminSocket> = {
   ...queueAdminHandlers,
+  ...analyticsHandlers,
 };

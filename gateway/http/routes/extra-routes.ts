@@ -1,5 +1,6 @@
 import type { AppContext } from '../../app-context.js';
 import type { Router } from '../http-router.js';
+import { registerAnalyticsRoutes } from './analytics-routes.js';
 
 /** HTTP routes of later features (admin analytics...), registered after the core ones. */
-export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [];
+export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [registerAnalyticsRoutes];

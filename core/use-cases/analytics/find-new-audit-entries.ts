@@ -1,0 +1,45 @@
+import type { Queryable } from '../../db/pool.js';
+import { type AuditEntryForRollup, ROLLUP_ACTIONS } from '../../domain/audit-delta.js';
+
+export interface NewAuditEntries {
+  entries: AuditEntryForRollup[];
+  /** Where the next read starts (an xid8 as text). */
+  nextXact: string;
+}
+
+interface Row {
+  event_id: string;
+  at_ms: number;
+  action: string;
+  data: Record<string, unknown>;
+  xact: string;
+}
+
+/**
+ * Audit entries written by transactions in [fromXact, uptoXact): every one of them has finished
+ * (uptoXact is a snapshot's xmin), so nothing of that range can still appear. A full batch stops
+ * before its last transaction, which is read whole next time; a single transaction larger than
+ * the batch is read whole at once.
+ */
+export async function findNewAuditEntries(
+  db: Queryable,
+  fromXact: string,
+  uptoXact: string,
+  batch: number,
+): Promise<NewAuditEntries> {
+  const sql = `SELECT event_id, (extract(epoch FROM at) * 1000)::float8 AS at_ms, action, data, xact_id::text AS xact
+                 FROM audit_log
+                WHERE xact_id >= $1::xid8 AND xact_id < $2::xid8 AND action = ANY($3::text[]) AND event_id IS NOT NULL
+                ORDER BY xact_id, id`;
+  const { rows } = await db.query<Row>(`${sql} LIMIT $4`, [fromXact, uptoXact, ROLLUP_ACTIONS, batch]);
+  if (rows.length < batch) return { entries: rows.map(toEntry), nextXact: uptoXact };
+  const last = (rows[rows.length - 1] as Row).xact;
+  const complete = rows.filter((r) => r.xact !== last);
+  if (complete.length > 0) return { entries: complete.map(toEntry), nextXact: last };
+  const { rows: whole } = await db.query<Row>(sql, [last, `${BigInt(last) + 1n}`, ROLLUP_ACTIONS]);
+  return { entries: whole.map(toEntry), nextXact: `${BigInt(last) + 1n}` };
+}
+
+function toEntry(r: Row): AuditEntryForRollup {
+  return { eventId: r.event_id, atMs: r.at_ms, action: r.action, data: r.data ?? {} };
+}

@@ -1,0 +1,45 @@
+import { Queue, Worker } from 'bullmq';
+import { connectRedis } from '../../core/redis/connect-redis.js';
+import type { WorkerModule } from '../worker-context.js';
+import { runAnalyticsTick } from './run-analytics-tick.js';
+
+const SCHEDULER_ID = 'analytics-tick';
+
+/**
+ * Live admin analytics. A BullMQ job scheduler makes one tick job per `ANALYTICS_INTERVAL_MS`
+ * however many worker processes run, and one of them takes it; the roll-up's cursor lock keeps
+ * even an overlapping late tick from counting an audit entry twice.
+ */
+export const analyticsModule: WorkerModule = {
+  name: 'analytics',
+  async start(ctx) {
+    const queueConnection = connectRedis(ctx.config.redisUrl);
+    const workerConnection = connectRedis(ctx.config.redisUrl);
+    const name = ctx.keys.analyticsQueue;
+    const queue = new Queue(name, { connection: queueConnection, prefix: ctx.keys.bullPrefix });
+    queue.on('error', () => {});
+    const worker = new Worker(name, () => runAnalyticsTick(ctx), {
+      connection: workerConnection,
+      prefix: ctx.keys.bullPrefix,
+      concurrency: 1,
+    });
+    worker.on('failed', (_job, err) => ctx.log.warn({ err }, 'analytics tick failed'));
+    worker.on('error', (err) => ctx.log.warn({ err }, 'analytics worker error'));
+    await queue.upsertJobScheduler(
+      SCHEDULER_ID,
+      { every: ctx.config.analyticsIntervalMs },
+      { name: 'tick', opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+    let closing: Promise<void> | undefined;
+    return {
+      close: () => {
+        closing ??= (async () => {
+          await worker.close();
+          await queue.close();
+          await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+        })();
+        return closing;
+      },
+    };
+  },
+};
