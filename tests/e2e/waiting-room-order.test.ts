@@ -11,7 +11,6 @@ import { loginAdmin, registerUser } from '../support/http-client.js';
 import { createQueueProbe } from '../support/queue-probe.js';
 import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
-import { waitUntil } from '../support/wait-until.js';
 
 const USERS = 5000;
 const MAX_ACTIVE = 150;
