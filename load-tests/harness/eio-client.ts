@@ -20,7 +20,8 @@ export interface EmitResult {
 export type PushListener = (name: string, raw: string) => void;
 
 export interface EioClient {
-  emit(name: string, payload: unknown, timeoutMs?: number): Promise<EmitResult>;
+  /** `skipReply`: only tell ok from error (a seat map reply is large and the bench does not need it). */
+  emit(name: string, payload: unknown, opts?: { timeoutMs?: number; skipReply?: boolean }): Promise<EmitResult>;
   close(): void;
   isOpen(): boolean;
 }
@@ -34,7 +35,10 @@ export interface EioClient {
 export function connectEio(baseUrl: string, token: string | undefined, onPush: PushListener): Promise<EioClient> {
   const url = `${baseUrl.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
   const ws = new WebSocket(url, { perMessageDeflate: false });
-  const pending = new Map<number, { resolve: (r: EmitResult) => void; sentAt: number; timer: NodeJS.Timeout }>();
+  const pending = new Map<
+    number,
+    { resolve: (r: EmitResult) => void; sentAt: number; timer: NodeJS.Timeout; skipReply: boolean }
+  >();
   let nextId = 0;
   let open = false;
 
@@ -51,7 +55,7 @@ export function connectEio(baseUrl: string, token: string | undefined, onPush: P
   };
 
   const client: EioClient = {
-    emit(name, payload, timeoutMs = 30_000) {
+    emit(name, payload, { timeoutMs = 30_000, skipReply = false } = {}) {
       return new Promise((resolve) => {
         const id = nextId++;
         const sentAt = nowMs();
@@ -71,7 +75,7 @@ export function connectEio(baseUrl: string, token: string | undefined, onPush: P
             ackAt: nowMs(),
           });
         }, timeoutMs);
-        pending.set(id, { resolve, sentAt, timer });
+        pending.set(id, { resolve, sentAt, timer, skipReply });
         ws.send(`42${id}${JSON.stringify([name, payload])}`);
       });
     },
@@ -117,8 +121,11 @@ export function connectEio(baseUrl: string, token: string | undefined, onPush: P
         if (!p) return;
         pending.delete(id);
         clearTimeout(p.timer);
+        const ackAt = nowMs();
+        const isOk = msg.startsWith('[{"ok":true', bracket);
+        if (p.skipReply && isOk) return p.resolve({ ack: { ok: true }, sentAt: p.sentAt, ackAt });
         const args = JSON.parse(msg.slice(bracket)) as AckEnvelope[];
-        p.resolve({ ack: args[0] as AckEnvelope, sentAt: p.sentAt, ackAt: nowMs() });
+        p.resolve({ ack: args[0] as AckEnvelope, sentAt: p.sentAt, ackAt });
       } else if (msg.startsWith('40')) {
         open = true;
         settle();

@@ -44,7 +44,7 @@ function panel(g: SKRSContext2D, top: number, title: string, unit: string, secon
   }
   const step = Math.max(1, Math.ceil(seconds / 10));
   for (let s = 0; s <= seconds; s += step) g.fillText(`${s}s`, x(s) - 6, y0 + 16);
-  let legendX = x0 + 260;
+  let legendX = x0 + g.measureText(title).width * 1.4 + 30;
   for (const s of series) {
     g.fillStyle = s.color;
     g.strokeStyle = s.color;
