@@ -49,6 +49,19 @@ export async function checkInvariants(databaseUrl: string): Promise<void> {
       await q(`SELECT h.id FROM holds h JOIN bookings b ON b.hold_id = h.id WHERE h.status <> 'confirmed'`),
       'a booked hold is confirmed',
     ).toEqual([]);
+    expect(
+      await q(`SELECT w.id FROM waitlist_entries w LEFT JOIN holds h ON h.id = w.offer_hold_id
+               WHERE w.status = 'offered' AND h.status IS DISTINCT FROM 'active'`),
+      'an open waitlist offer is a live hold',
+    ).toEqual([]);
+    expect(
+      await q(`SELECT r.key FROM idempotency_records r LEFT JOIN holds h ON h.id::text = r.reply->>'holdId'
+               WHERE r.command = 'seats:hold' AND h.id IS NULL
+               UNION ALL
+               SELECT r.key FROM idempotency_records r LEFT JOIN bookings b ON b.id::text = r.reply->>'bookingId'
+               WHERE r.command = 'hold:confirm' AND b.id IS NULL`),
+      'every stored reply names a hold or booking that exists',
+    ).toEqual([]);
   } finally {
     await db.end();
   }
