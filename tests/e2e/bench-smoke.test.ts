@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { formatReport } from '../../load-tests/harness/format-report.js';
+import { renderChart } from '../../load-tests/harness/render-chart.js';
+import { runBench } from '../../load-tests/harness/run-bench.js';
+import { adminDatabaseUrl, testRedisUrl } from '../support/services.js';
+
+/**
+ * The bench harness in small: a few hundred clients over two gateways and a worker, a sale that
+ * sells out with releases and waitlist offers, then the audit in Postgres. Fails on any
+ * correctness violation or unexpected error, never on timing.
+ */
+describe('npm run bench, smoke size', () => {
+  it('sells out with nothing oversold, double-sold or lost', { timeout: 110_000 }, async () => {
+    const report = await runBench({
+      clients: 300,
+      seats: 250,
+      maxActive: 100,
+      admitPerTick: 50,
+      tickMs: 200,
+      sessionTtlSeconds: 300,
+      durationSeconds: 20,
+      rampSeconds: 2,
+      gateways: 2,
+      workers: 1,
+      clientsPerProcess: 150,
+      observersPerProcess: 5,
+      confirmRate: 0.8,
+      thinkMs: [20, 200],
+      pgPoolSize: 5,
+      pgbenchSeconds: 2,
+      pgbenchScale: 1,
+      adminDatabaseUrl: adminDatabaseUrl(),
+      redisUrl: testRedisUrl(),
+      log: () => {},
+    });
+    const summary = formatReport(report);
+    expect(report.clients.connected, summary).toBe(300);
+    expect(report.correctness.examples, summary).toEqual([]);
+    expect(report.correctness.ok, summary).toBe(true);
+    expect(report.unexpectedErrors, summary).toEqual({ count: 0, samples: [] });
+    // The sale really happened: holds, confirms and releases were acked and audited.
+    expect(report.sale.holdsOk, summary).toBeGreaterThan(0);
+    expect(report.sale.confirmsOk, summary).toBeGreaterThan(0);
+    expect(report.correctness.sold, summary).toBeGreaterThan(0);
+    expect(report.ack['seats:hold']?.count, summary).toBeGreaterThan(0);
+    expect(report.pgbench?.tps ?? 0).toBeGreaterThan(0);
+    expect(renderChart(report.timeline, report.admission.configuredPerSecond).subarray(1, 4).toString()).toBe('PNG');
+  });
+});
