@@ -91,7 +91,11 @@ async function shutdown(code: number) {
   await Promise.all(
     children.map(
       (c) =>
-        new Promise<void>((resolve) => (c.exitCode !== null ? resolve() : (c.once('exit', () => resolve()), c.kill('SIGTERM')))),
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+        }),
     ),
   );
   await services.stop();
