@@ -71,6 +71,8 @@ export interface BenchReport {
   unexpectedErrors: { count: number; samples: string[] };
   correctness: CorrectnessVerdict;
   timeline: TimelinePoint[];
+  /** The last warnings/errors each gateway and worker logged (LOG_LEVEL=warn). */
+  serverLogs: { role: string; pid: number; tail: string }[];
 }
 
 const CLIENT_ENTRY = path.join(ROOT, 'load-tests/harness/client-process.ts');
@@ -256,6 +258,11 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
 
     o.log('stopping the system and auditing Postgres …');
     await system.stopProcesses();
+    const serverLogs = [...system.gateways, ...system.workers].map((p) => ({
+      role: p.role,
+      pid: p.pid,
+      tail: p.tail().slice(-4000),
+    }));
     const merged = mergeResults(results);
     const correctness = await checkCorrectness(system.databaseUrl, event.id, merged.holds, merged.bookings);
 
@@ -317,6 +324,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       unexpectedErrors: { count: merged.unexpectedCount, samples: merged.unexpected.slice(0, 20) },
       correctness,
       timeline: points,
+      serverLogs,
     };
   } catch (err) {
     const tails = [...system.gateways, ...system.workers].map((p) => `--- ${p.role} ${p.pid}\n${p.tail().slice(-3000)}`);
