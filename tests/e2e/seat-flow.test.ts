@@ -150,6 +150,8 @@ describe('seat map, holds, confirmation, bookings', () => {
     });
     expect(c1.ok).toBe(true);
     expect(c2).toEqual(c1);
+    // Confirming the last hold ended the admission session; the hold's retry still replays.
+    expect(await other.seatsHold(payload)).toEqual(first);
     const rows = await dbQuery(databaseUrl, 'SELECT count(*)::int AS n FROM holds WHERE user_id = $1', [u.userId]);
     expect(rows[0].n).toBe(1);
     await checkInvariants(databaseUrl);

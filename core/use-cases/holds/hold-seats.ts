@@ -1,11 +1,12 @@
 import type { HoldPayload, HoldReply } from '../../contract/commands.js';
+import type { ErrorCode } from '../../contract/error-codes.js';
 import type { SeatChange } from '../../contract/pushes.js';
 import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
-import { AppError } from '../../domain/app-error.js';
+import { AppError, isAppError } from '../../domain/app-error.js';
 import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
 import type { SeatLocks } from '../../redis/seat-locks.js';
-import { findIdempotentReply, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
+import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
 import { hashRequest } from '../idempotency/hash-request.js';
 import { joinWaitlist } from '../waitlist/join-waitlist.js';
 import { findFreeSeats } from './find-free-seats.js';
@@ -27,21 +28,47 @@ export interface HoldResult {
 }
 
 const COMMAND = 'seats:hold';
+/** Failures a retry of an already successful hold would meet instead of its reply. */
+const REPLAYABLE_FAILURES: ReadonlySet<ErrorCode> = new Set([
+  'NOT_ADMITTED',
+  'ADMISSION_EXPIRED',
+  'SOLD_OUT',
+  'SEAT_UNAVAILABLE',
+]);
 /** Best available re-chooses at most this often when other holds take its seats first. */
 const MAX_CHOICES = 6;
-const FREE_SEAT_WINDOW = 2000;
+/** How many free seats (best first) best available reads: enough to find a run and to spread
+ * concurrent requests apart, small enough to stay cheap when thousands race. */
+const freeSeatWindow = (quantity: number) => Math.min(2000, Math.max(200, quantity * 40));
 
 /**
- * `seats:hold`: idempotency first (a retry gets the stored reply even when its admission has
- * ended since), then admission, then per attempt: choose seats, Redlock them as the fast gate,
- * and one Postgres transaction that is the guarantee. The admission token is not part of the
- * request hash: a client that re-joined the queue retries with a new token and the same key.
+ * `seats:hold`: admission, then per attempt: choose seats, Redlock them as the fast gate, and one
+ * Postgres transaction that is the guarantee. The transaction finds the stored reply of a retry
+ * after its per-user lock, so the hot path has no extra lookup; failures a retry can meet before
+ * reaching it (admission ended, seats gone) look the reply up then. The admission token is not
+ * part of the request hash: a client that re-joined the queue retries with a new token.
  */
 export async function holdSeats(deps: HoldDeps, userId: string, p: HoldPayload): Promise<HoldResult> {
   const { admissionToken: _token, idempotencyKey, ...request } = p;
-  const idempotency = { key: idempotencyKey, command: COMMAND, requestHash: hashRequest(COMMAND, request) };
-  const stored = await findIdempotentReply<HoldReply>(deps.pool, { userId, ...idempotency });
-  if (stored) return { reply: stored, changes: [], replayed: true };
+  const idempotency: IdempotencyRef = {
+    userId,
+    key: idempotencyKey,
+    command: COMMAND,
+    requestHash: hashRequest(COMMAND, request),
+  };
+  try {
+    return await attemptHold(deps, userId, p, idempotency);
+  } catch (err) {
+    // A retry of a hold that was made: its admission may have ended since (last hold confirmed)
+    // or its seats be gone (to itself). It gets the stored reply, not the failure.
+    if (!isAppError(err) || !REPLAYABLE_FAILURES.has(err.code)) throw err;
+    const stored = await findIdempotentReply<HoldReply>(deps.pool, idempotency);
+    if (stored) return { reply: stored, changes: [], replayed: true };
+    throw err;
+  }
+}
+
+async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idempotency: IdempotencyRef): Promise<HoldResult> {
   await deps.checkAdmission(p.admissionToken, { userId, eventId: p.eventId });
 
   const byIds = p.seatIds !== undefined;
@@ -54,11 +81,11 @@ export async function holdSeats(deps: HoldDeps, userId: string, p: HoldPayload):
     if (byIds) {
       seatIds = p.seatIds as string[];
     } else {
-      if (free === null) free = await findFreeSeats(deps.pool, p.eventId, p.section ?? null, FREE_SEAT_WINDOW);
+      if (free === null) free = await findFreeSeats(deps.pool, p.eventId, p.section ?? null, freeSeatWindow(requested));
       const left = free.filter((s) => !excluded.has(s.id));
       if (left.length === 0 || (left.length < requested && !acceptPartial)) {
         // Only a fresh read with nothing set aside proves there is not enough left.
-        if (excluded.size === 0) return soldOut(deps, userId, p, requested);
+        if (excluded.size === 0) return soldOut(deps, userId, p, requested, idempotency);
         free = null;
         excluded.clear();
         continue;
@@ -100,7 +127,7 @@ export async function holdSeats(deps: HoldDeps, userId: string, p: HoldPayload):
     } catch (err) {
       // A duplicate of this request (same key) committed first on another event or instance.
       if (!isIdempotencyKeyTaken(err)) throw err;
-      const winner = await findIdempotentReply<HoldReply>(deps.pool, { userId, ...idempotency });
+      const winner = await findIdempotentReply<HoldReply>(deps.pool, idempotency);
       if (!winner) throw err;
       return { reply: winner, changes: [], replayed: true };
     } finally {
@@ -111,8 +138,16 @@ export async function holdSeats(deps: HoldDeps, userId: string, p: HoldPayload):
 }
 
 /** Nothing (or not enough) left to choose from: SOLD_OUT, after waitlisting when asked to. */
-async function soldOut(deps: HoldDeps, userId: string, p: HoldPayload, requested: number): Promise<never> {
+async function soldOut(
+  deps: HoldDeps,
+  userId: string,
+  p: HoldPayload,
+  requested: number,
+  idempotency: IdempotencyRef,
+): Promise<never> {
   if (p.waitlistRest) {
+    // Not for a retry of a hold that was made (its reply is looked up by the caller).
+    if (await findIdempotentReply<HoldReply>(deps.pool, idempotency)) throw new AppError('SOLD_OUT', 'sold out');
     const { position, quantity } = await joinWaitlist(deps.pool, {
       eventId: p.eventId,
       userId,
