@@ -26,11 +26,16 @@ export function createSocketEmitter(kind: SocketAdapterKind, redis: Redis, chann
   const sub = redis.duplicate();
   sub.on('error', () => {});
   const io = new Server({ adapter: createShardedAdapter(redis, sub, { channelPrefix }) as never });
+  const used = new Set(['/']);
   return {
     to: (room) => io.to(room),
-    of: (nsp) => io.of(nsp),
+    of: (nsp) => {
+      used.add(nsp);
+      return io.of(nsp);
+    },
     close: async () => {
-      await io.close();
+      // io.close() would also close an HTTP engine this headless server never had.
+      await Promise.all([...used].map((nsp) => io.of(nsp).adapter.close()));
       sub.disconnect();
     },
   };
