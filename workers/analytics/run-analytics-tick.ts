@@ -19,7 +19,8 @@ export async function runAnalyticsTick(ctx: WorkerContext): Promise<{ applied: n
   const now = ctx.now();
   const intervalMs = ctx.config.analyticsIntervalMs;
   const snapshots = await computeAnalytics(ctx, now, staleConnectionsMs(intervalMs));
-  await storeAnalyticsSnapshots(ctx, snapshots, snapshotTtlMs(intervalMs));
+  const isLatest = await storeAnalyticsSnapshots(ctx, snapshots, snapshotTtlMs(intervalMs));
+  if (!isLatest) return { applied, events: 0 };
   const admin = ctx.emitter.of('/admin');
   admin.to(rooms.analytics()).emit('analytics:update', snapshots.system);
   for (const [eventId, snapshot] of snapshots.byEvent) admin.to(rooms.analytics(eventId)).emit('analytics:update', snapshot);
