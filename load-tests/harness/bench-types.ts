@@ -32,6 +32,7 @@ export interface ClientProcessSetup {
 
 export type ToClient =
   | { type: 'setup'; setup: ClientProcessSetup }
+  | { type: 'subscribe'; eventId: string; concurrency: number }
   | { type: 'go'; scenario: ScenarioSettings }
   | { type: 'finish' };
 
@@ -91,5 +92,6 @@ export interface ClientProcessResult {
 
 export type FromClient =
   | { type: 'connected'; connected: number; failures: string[] }
+  | { type: 'subscribed' }
   | { type: 'result'; result: ClientProcessResult }
   | { type: 'error'; message: string };

@@ -47,9 +47,6 @@ async function connectAll(setup: ClientProcessSetup): Promise<void> {
     const url = setup.gatewayUrls[(setup.offset + i) % setup.gatewayUrls.length] as string;
     try {
       const socket = await connectEio(url, u.token, listenerFor(waiters, observed));
-      const sub = await socket.emit('seats:subscribe', { eventId: setup.eventId }, { skipReply: true });
-      rec.sample('seats:subscribe', sub.sentAt, sub.ackAt - sub.sentAt, sub.ack.ok ? '' : (sub.ack.error?.code ?? '?'));
-      if (!sub.ack.ok) rec.unexpected(`seats:subscribe ${sub.ack.error?.code}`);
       users.push({ id: u.id, socket, ...waiters });
     } catch (err) {
       if (failures.length < 20) failures.push(String((err as Error).message ?? err));
@@ -58,6 +55,20 @@ async function connectAll(setup: ClientProcessSetup): Promise<void> {
   };
   const lanes = Array.from({ length: Math.min(setup.connectConcurrency, setup.users.length) }, async () => {
     while (next < setup.users.length) await one(next++);
+  });
+  await Promise.all(lanes);
+}
+
+/** Every socket subscribes to the seat map (the reply is the whole map: throttled by lanes). */
+async function subscribeAll(eventId: string, concurrency: number): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, users.length) }, async () => {
+    while (next < users.length) {
+      const u = users[next++] as SaleUser;
+      const sub = await u.socket.emit('seats:subscribe', { eventId }, { skipReply: true });
+      rec.sample('seats:subscribe', sub.sentAt, sub.ackAt - sub.sentAt, sub.ack.ok ? '' : (sub.ack.error?.code ?? '?'));
+      if (!sub.ack.ok) rec.unexpected(`seats:subscribe ${sub.ack.error?.code}`);
+    }
   });
   await Promise.all(lanes);
 }
@@ -73,6 +84,8 @@ process.on('message', (m: ToClient) => {
       () => send({ type: 'connected', connected: users.length, failures: failures.filter(Boolean) }),
       fail,
     );
+  } else if (m.type === 'subscribe') {
+    subscribeAll(m.eventId, m.concurrency).then(() => send({ type: 'subscribed' }), fail);
   } else if (m.type === 'go') {
     go(m.scenario).then(() => send({ type: 'result', result: rec.result(users.length, failures.filter(Boolean)) }), fail);
   } else if (m.type === 'finish') {

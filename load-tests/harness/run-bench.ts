@@ -43,7 +43,9 @@ export interface BenchReport {
   options: Omit<BenchOptions, 'log'>;
   clients: { requested: number; connected: number; connectFailures: number; processes: number; failureSamples: string[] };
   gatewayRss: { pid: number; beforeKiB: number; afterKiB: number; sockets: number; kibPerConnection: number }[];
+  /** Gateway RSS growth per socket: connected only, then after each fetched the seat map and joined its room. */
   rssPerConnectionKiB: number;
+  rssPerSubscriberKiB: number;
   sale: {
     seconds: number;
     soldOutAfterSeconds: number | null;
@@ -239,6 +241,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     });
     const rssPerConnectionKiB = (sum(rssAfter) - sum(rssBefore)) / Math.max(1, connectedCount);
     o.log(`  ${connectedCount} connected; gateway RSS +${rssPerConnectionKiB.toFixed(2)} KiB per connection`);
+    for (const p of procs) p.send({ type: 'subscribe', eventId: event.id, concurrency: 50 });
+    await Promise.all(procs.map((p) => expect(p, 'subscribed')));
+    await new Promise((r) => setTimeout(r, 2000));
+    const rssSubscribed = system.gateways.map((g) => readRssKiB(g.pid) ?? 0);
+    const rssPerSubscriberKiB = (sum(rssSubscribed) - sum(rssBefore)) / Math.max(1, connectedCount);
+    o.log(`  all subscribed to the seat map; gateway RSS +${rssPerSubscriberKiB.toFixed(2)} KiB per connection`);
 
     const saleStart = Date.now();
     const scenario: ScenarioSettings = {
@@ -299,6 +307,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       },
       gatewayRss,
       rssPerConnectionKiB,
+      rssPerSubscriberKiB,
       sale: {
         seconds: saleSeconds,
         soldOutAfterSeconds,
