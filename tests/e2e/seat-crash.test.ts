@@ -41,10 +41,10 @@ describe('a gateway killed in the middle of a burst of holds', () => {
     await Promise.all(
       racers.map(async (r, i) => {
         try {
-          const ack = await r.client.seatsHold(payloads[i] as HoldPayload, { timeoutMs: 5000 });
+          const ack = await r.client.seatsHold(payloads[i] as HoldPayload, { timeoutMs: 60_000 });
           if (ack.ok) acked.set(i, ack.data);
         } catch {
-          // No ack: the gateway died first. The outcome is unknown to the client.
+          // No ack: the gateway died first (pending acks fail on disconnect). Outcome unknown.
         }
         // SIGKILL once a good part of the burst has been acknowledged, the rest still in flight.
         if (acked.size >= 60 && !killed) killed = victim.kill();

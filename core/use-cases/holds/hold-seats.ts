@@ -91,7 +91,7 @@ async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idemp
         continue;
       }
       // Under contention everyone's first choice is the same: later attempts start further in.
-      const spread = Math.min(left.length - Math.min(requested, left.length), requested * 20 * attempt);
+      const spread = Math.min(left.length - Math.min(requested, left.length), requested * (4 + 20 * attempt));
       seatIds = chooseBestSeats(left.slice(Math.floor(Math.random() * (spread + 1))), requested);
     }
     let lock: Awaited<ReturnType<SeatLocks['acquire']>>;
@@ -131,7 +131,8 @@ async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idemp
       if (!winner) throw err;
       return { reply: winner, changes: [], replayed: true };
     } finally {
-      await lock.release();
+      // Not awaited: the ack need not wait for Redis, and a lock not released lapses by TTL.
+      void lock.release();
     }
   }
   throw new AppError('SEAT_UNAVAILABLE', 'seats are being taken right now, try again', undefined, true);

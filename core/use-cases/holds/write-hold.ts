@@ -53,15 +53,25 @@ interface SeatRow {
 /**
  * The transaction of one hold. Statements, in order:
  * 1. a per-user-and-event advisory lock, so two parallel holds by one user cannot both pass
- *    the limit check;
- * 2. the event (KEY SHARE: an event cancellation waits for us or we see it), the user's live
- *    held plus booked seats, and the idempotency record written by a parallel duplicate;
- * 3. the seat rows, locked in id order (no deadlocks between overlapping holds);
- * 4. the optional waitlist entry for the shortfall;
- * 5. the hold, guarded seat moves, audit and idempotency record (insertHold).
+ *    the limit check, and the seat rows, locked in id order;
+ * 2. read after those locks: the event (KEY SHARE: an event cancellation waits for us or we see
+ *    it), the user's live held plus booked seats, and the idempotency record a parallel
+ *    duplicate wrote;
+ * 3. the optional waitlist entry for the shortfall;
+ * 4. the hold, guarded seat moves, audit and idempotency record (insertHold).
  */
 export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOutcome> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('hold-limit:' || $1 || ':' || $2))`, [a.userId, a.eventId]);
+  // The user's lock and the seat rows in one round trip: the join emits (and LockRows locks) a
+  // seat only after the lock CTE ran. Seats are locked in id order, so overlapping holds queue
+  // up instead of deadlocking; the locked rows are re-read at their newest version.
+  const { rows: seats } = await tx.query<SeatRow>(
+    `WITH user_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext('hold-limit:' || $3::text || ':' || $1::text)) AS taken)
+     SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
+       FROM user_lock, seats s JOIN sections sec ON sec.id = s.section_id
+      WHERE s.event_id = $1::uuid AND s.id = ANY($2::uuid[])
+      ORDER BY s.id FOR UPDATE OF s ${a.chosenForUs ? 'SKIP LOCKED' : ''}`,
+    [a.eventId, a.seatIds, a.userId],
+  );
   const { rows: facts } = await tx.query<EventFacts>(
     `SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user,
             now() + make_interval(secs => e.hold_ttl_seconds) AS expires_at,
@@ -93,13 +103,6 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
     });
   }
 
-  const { rows: seats } = await tx.query<SeatRow>(
-    `SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
-       FROM seats s JOIN sections sec ON sec.id = s.section_id
-      WHERE s.event_id = $1 AND s.id = ANY($2::uuid[])
-      ORDER BY s.id FOR UPDATE OF s ${a.chosenForUs ? 'SKIP LOCKED' : ''}`,
-    [a.eventId, a.seatIds],
-  );
   const free = seats.filter((s) => s.status === 'available');
   if (a.chosenForUs) {
     if (free.length < a.seatIds.length) {
