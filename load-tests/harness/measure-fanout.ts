@@ -25,7 +25,8 @@ type ToChild =
 type FromChild =
   | { type: 'connected'; connected: number; failed: number }
   | { type: 'ready'; round: number }
-  | { type: 'arrivals'; round: number; at: number[] };
+  /** Arrival times per gateway index (which gateway each socket is connected to). */
+  | { type: 'arrivals'; round: number; at: number[][] };
 
 const ADMIN = { email: 'fanout-admin@evently.test', password: 'fanout-admin-password' };
 
@@ -36,10 +37,11 @@ else await runOrchestrator();
 function runChild(): void {
   const sockets: EioClient[] = [];
   let round = -1;
-  let arrivals: number[] = [];
+  let arrivals: number[][] = [];
   const send = (m: FromChild) => process.send?.(m);
-  const onPush = (name: string) => {
-    if (name === 'seats:changed') arrivals.push(nowMs());
+  const onPushVia = (gateway: number) => (name: string) => {
+    if (name !== 'seats:changed') return;
+    (arrivals[gateway] ??= []).push(nowMs());
   };
   process.on('message', async (m: ToChild) => {
     if (m.type === 'connect') {
@@ -48,9 +50,9 @@ function runChild(): void {
       const lanes = Array.from({ length: 100 }, async () => {
         while (next < m.count) {
           const i = next++;
-          const url = m.urls[(m.offset + i) % m.urls.length] as string;
+          const gateway = (m.offset + i) % m.urls.length;
           try {
-            const s = await connectEio(url, undefined, onPush);
+            const s = await connectEio(m.urls[gateway] as string, undefined, onPushVia(gateway));
             const sub = await s.emit('seats:subscribe', { eventId: m.eventId }, { skipReply: true, timeoutMs: 60_000 });
             if (!sub.ack.ok) throw new Error(sub.ack.error?.code);
             sockets.push(s);
@@ -201,6 +203,7 @@ async function runOrchestrator(): Promise<void> {
     // Rounds: one hold through gateway 1, every subscriber's delivery time.
     const fromAck: number[] = [];
     const fromSent: number[] = [];
+    const fromAckByGateway: number[][] = urls.map(() => []);
     let missing = 0;
     const seatMap = await holder.emit('seats:subscribe', { eventId: event.id });
     const seatIds = (seatMap.ack.data as { seats: { id: string }[] }).seats.map((s) => s.id);
@@ -213,24 +216,28 @@ async function runOrchestrator(): Promise<void> {
         idempotencyKey: `fanout-${r}`,
         seatIds: [seatIds[r]],
       });
-      if (!hold.ack.ok) throw new Error(`hold failed: ${JSON.stringify(hold.ack.error)}`);
+      if (!hold.ack.ok) throw new Error(`hold failed: ${JSON.stringify(hold.ack.error)}\n${system.gateways[0]?.tail()}`);
       // Wait until every subscriber has it (or 10 s), then collect.
       const deadline = Date.now() + 10_000;
-      let got: number[] = [];
+      let got: number[][] = [];
       for (;;) {
         await new Promise((res) => setTimeout(res, 100));
         const reports = await Promise.all(children.map((c) => ask(c, { type: 'report', round: r })));
-        got = reports.flatMap((m) => (m.type === 'arrivals' ? m.at : []));
-        if (got.length >= total || Date.now() > deadline) break;
+        got = urls.map((_, g) => reports.flatMap((m) => (m.type === 'arrivals' ? (m.at[g] ?? []) : [])));
+        if (got.flat().length >= total || Date.now() > deadline) break;
       }
-      missing += Math.max(0, total - got.length);
-      for (const at of got) {
-        fromAck.push(at - hold.ackAt);
-        fromSent.push(at - hold.sentAt);
-      }
+      missing += Math.max(0, total - got.flat().length);
+      got.forEach((list, g) => {
+        for (const at of list) {
+          fromAck.push(at - hold.ackAt);
+          fromSent.push(at - hold.sentAt);
+          fromAckByGateway[g]?.push(at - hold.ackAt);
+        }
+      });
     }
     fromAck.sort((a, b) => a - b);
     fromSent.sort((a, b) => a - b);
+    for (const list of fromAckByGateway) list.sort((a, b) => a - b);
     const gatewayLag = await Promise.all(
       urls.map(async (u) => {
         const sum = await metricValue(u, 'evently_fanout_lag_seconds_sum');
@@ -246,6 +253,10 @@ async function runOrchestrator(): Promise<void> {
       `rounds: ${rounds}, deliveries: ${fromAck.length}, missing: ${missing}, adapter: ${values.adapter}`,
       `commit->delivery lag, upper bound (delivery - command sent): p50 ${ms(percentile(fromSent, 50))}, p90 ${ms(percentile(fromSent, 90))}, p99 ${ms(percentile(fromSent, 99))}, max ${ms(fromSent.at(-1) ?? Number.NaN)}`,
       `commit->delivery lag, lower bound (delivery - ack received): p50 ${ms(percentile(fromAck, 50))}, p90 ${ms(percentile(fromAck, 90))}, p99 ${ms(percentile(fromAck, 99))}, max ${ms(fromAck.at(-1) ?? Number.NaN)}`,
+      ...fromAckByGateway.map(
+        (list, g) =>
+          `  subscribers on gateway ${g + 1}${g === 0 ? ' (where the hold commits)' : ''}: p50 ${ms(percentile(list, 50))}, p99 ${ms(percentile(list, 99))}`,
+      ),
       `gateway-side publish lag (mean of evently_fanout_lag_seconds, commit to emit incl. coalescing): ${gatewayLag.map((x) => ms(x)).join(', ')}`,
       ...gatewayPids.map((pid, i) => {
         const n = socketsPerGateway[i] || 1;
