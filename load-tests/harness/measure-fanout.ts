@@ -41,7 +41,9 @@ function runChild(): void {
   const send = (m: FromChild) => process.send?.(m);
   const onPushVia = (gateway: number) => (name: string) => {
     if (name !== 'seats:changed') return;
-    (arrivals[gateway] ??= []).push(nowMs());
+    const list = arrivals[gateway];
+    if (list) list.push(nowMs());
+    else arrivals[gateway] = [nowMs()];
   };
   process.on('message', async (m: ToChild) => {
     if (m.type === 'connect') {
