@@ -54,6 +54,17 @@ export function createMetrics(instanceId: string) {
       labelNames: ['event'],
       registers: r,
     }),
+    analyticsTick: new client.Histogram({
+      name: 'evently_analytics_tick_seconds',
+      help: 'Duration of one analytics tick (roll-up, figures, store, push)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: r,
+    }),
+    analyticsRolledUp: new client.Counter({
+      name: 'evently_analytics_rolled_up_total',
+      help: 'Audit entries applied to the analytics roll-ups (stalls while an old write transaction runs)',
+      registers: r,
+    }),
     fairness: new client.Gauge({
       name: 'evently_admission_max_displacement',
       help: 'Largest displacement between queue order and admission order',

@@ -264,6 +264,8 @@ describe('admin surface', () => {
     expect(sum(workers, 'evently_admissions_total')).toBeGreaterThan(0);
     expect(workers).toMatch(/^evently_queue_waiting\{/m);
     expect(sum(workers, 'evently_fanout_lag_seconds_count')).toBeGreaterThan(0);
+    expect(sum(workers, 'evently_analytics_tick_seconds_count')).toBeGreaterThan(0);
+    expect(sum(workers, 'evently_analytics_rolled_up_total')).toBeGreaterThan(0);
     expect(sum(workers, 'process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 });

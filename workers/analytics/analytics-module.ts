@@ -18,7 +18,13 @@ export const analyticsModule: WorkerModule = {
     const name = ctx.keys.analyticsQueue;
     const queue = new Queue(name, { connection: queueConnection, prefix: ctx.keys.bullPrefix });
     queue.on('error', () => {});
-    const worker = new Worker(name, () => runAnalyticsTick(ctx), {
+    const tick = async () => {
+      const stopTimer = ctx.metrics.analyticsTick.startTimer();
+      const { applied } = await runAnalyticsTick(ctx);
+      ctx.metrics.analyticsRolledUp.inc(applied);
+      stopTimer();
+    };
+    const worker = new Worker(name, tick, {
       connection: workerConnection,
       prefix: ctx.keys.bullPrefix,
       concurrency: 1,
