@@ -53,7 +53,7 @@ async function main() {
     workers: 1,
     pgPoolSize: 20,
     admin,
-    env: { REDLOCK_ENABLED: values.redlock as string, MAX_SEATS_PER_USER: '10' },
+    env: { REDLOCK_ENABLED: values.redlock as string, MAX_SEATS_PER_USER: String(Math.min(100, Math.max(10, HOLDS_PER_CLIENT))) },
   });
   const clients: EventlyClient[] = [];
   try {

@@ -109,6 +109,8 @@ async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idemp
           userId,
           seatIds,
           chosenForUs: !byIds,
+          // One seat has no neighbours to keep: fill at once. Groups try for adjacency first.
+          fillFromFree: !byIds && (requested === 1 || attempt >= 2),
           requested,
           acceptPartial,
           waitlistRest: p.waitlistRest ?? false,

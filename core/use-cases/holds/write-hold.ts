@@ -14,6 +14,9 @@ export interface HoldAttempt {
   seatIds: readonly string[];
   /** Best available: seats may be skipped when another transaction has them locked. */
   chosenForUs: boolean;
+  /** Best available under contention: replace chosen seats others took with the next free ones
+   * in seating order (skipping locked rows), instead of giving up the attempt. */
+  fillFromFree: boolean;
   /** How many seats the request asked for (the limit is checked against this). */
   requested: number;
   acceptPartial: boolean;
@@ -104,8 +107,11 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
   }
 
   const free = seats.filter((s) => s.status === 'available');
+  if (a.chosenForUs && a.fillFromFree && free.length < a.seatIds.length) {
+    free.push(...(await lockNextFreeSeats(tx, a, a.seatIds.length - free.length)));
+  }
   if (a.chosenForUs) {
-    if (free.length < a.seatIds.length) {
+    if (free.length < a.seatIds.length && !(a.acceptPartial && a.fillFromFree && free.length > 0)) {
       const kept = new Set(free.map((s) => s.id));
       return { kind: 'stale', lost: a.seatIds.filter((id) => !kept.has(id)) };
     }
@@ -160,4 +166,16 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
     idempotency: { ...a.idempotency, reply },
   });
   return { kind: 'held', reply, changes };
+}
+
+/** The next free seats in seating order that no other transaction has locked right now. */
+async function lockNextFreeSeats(tx: PoolClient, a: HoldAttempt, count: number): Promise<SeatRow[]> {
+  const { rows } = await tx.query<SeatRow>(
+    `SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
+       FROM seats s JOIN sections sec ON sec.id = s.section_id
+      WHERE s.event_id = $1 AND s.status = 'available' AND ($2::text IS NULL OR sec.name = $2) AND s.id <> ALL($3::uuid[])
+      ORDER BY sec.position, s.row, s.number LIMIT $4 FOR UPDATE OF s SKIP LOCKED`,
+    [a.eventId, a.section, a.seatIds, count],
+  );
+  return rows.filter((r) => r.status === 'available');
 }
