@@ -14,6 +14,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
 import { connectEio, type EioClient, nowMs } from './eio-client.js';
 import { readRssKiB, startSystem } from './start-system.js';
 
@@ -78,6 +79,21 @@ function runChild(): void {
   });
 }
 
+/** A full GC in another Node process through its inspector (CDP HeapProfiler.collectGarbage). */
+async function collectGarbage(stderr: string): Promise<void> {
+  const url = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
+  if (!url) throw new Error('gateway inspector not found; was NODE_OPTIONS=--inspect passed?');
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  await new Promise<void>((resolve) => {
+    ws.on('message', (d) => {
+      if ((JSON.parse(d.toString()) as { id?: number }).id === 1) resolve();
+    });
+    ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+  });
+  ws.close();
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
@@ -119,7 +135,8 @@ async function runOrchestrator(): Promise<void> {
     workers: 1,
     pgPoolSize: 10,
     admin: ADMIN,
-    env: { SOCKET_ADAPTER: String(values.adapter), LOG_LEVEL: 'error' },
+    // The inspector (random port) lets the harness run a full GC before each memory sample.
+    env: { SOCKET_ADAPTER: String(values.adapter), LOG_LEVEL: 'error', NODE_OPTIONS: '--inspect=127.0.0.1:0' },
   });
   const children: ReturnType<typeof fork>[] = [];
   try {
@@ -164,9 +181,16 @@ async function runOrchestrator(): Promise<void> {
     await admitted;
 
     const gatewayPids = system.gateways.map((g) => g.pid);
-    await new Promise((r) => setTimeout(r, 2000));
-    const rssBefore = gatewayPids.map((pid) => readRssKiB(pid) ?? 0);
-    const heapBefore = await Promise.all(urls.map((u) => metricValue(u, 'nodejs_heap_size_used_bytes')));
+    // After a full GC in each gateway: garbage of the connection phase is not per-socket memory.
+    const settledMemory = async () => {
+      await Promise.all(system.gateways.map((g) => collectGarbage(g.tail())));
+      await new Promise((r) => setTimeout(r, 500));
+      return {
+        rss: gatewayPids.map((pid) => readRssKiB(pid) ?? Number.NaN),
+        heap: await Promise.all(urls.map((u) => metricValue(u, 'nodejs_heap_size_used_bytes'))),
+      };
+    };
+    const { rss: rssBefore, heap: heapBefore } = await settledMemory();
 
     // Load generators, each connecting its share alternately to every gateway.
     const processes = Math.ceil(subscribers / perProcess);
@@ -197,9 +221,7 @@ async function runOrchestrator(): Promise<void> {
     const total = connected.reduce((n, m) => n + (m.type === 'connected' ? m.connected : 0), 0);
     const failed = connected.reduce((n, m) => n + (m.type === 'connected' ? m.failed : 0), 0);
     const connectSeconds = (Date.now() - connectStarted) / 1000;
-    await new Promise((r) => setTimeout(r, 3000));
-    const rssAfter = gatewayPids.map((pid) => readRssKiB(pid) ?? 0);
-    const heapAfter = await Promise.all(urls.map((u) => metricValue(u, 'nodejs_heap_size_used_bytes')));
+    const { rss: rssAfter, heap: heapAfter } = await settledMemory();
     const socketsPerGateway = await Promise.all(urls.map((u) => metricValue(u, 'evently_socket_connections{namespace="/"')));
 
     // Rounds: one hold through gateway 1, every subscriber's delivery time.
