@@ -153,17 +153,17 @@ describe('fan-out across gateway instances', () => {
   });
 
   it('per-user pushes reach every socket of their user on any instance and nobody else', async () => {
-    // queue:admitted: a pre-queue opens in a few seconds; the admission worker admits both users.
-    const ev = await newEvent({
-      saleStartsAt: new Date(Date.now() + 3000).toISOString(),
-      sections: [{ name: 'A', priceCents: 1000, rows: 1, seatsPerRow: 3 }],
-      holdTtlSeconds: 5,
-    });
     const [alice, bob] = await Promise.all([registerUser(url(1)), registerUser(url(2))]);
     const alice1 = await connectClient(url(1), alice.accessToken);
     const alice3 = await connectClient(url(3), alice.accessToken);
     const bob2 = await connectClient(url(2), bob.accessToken);
     const bystander = await connectClient(url(3), (await registerUser(url(3))).accessToken);
+    // queue:admitted: a pre-queue opens in a few seconds; the admission worker admits both users.
+    const ev = await newEvent({
+      saleStartsAt: new Date(Date.now() + 4000).toISOString(),
+      sections: [{ name: 'A', priceCents: 1000, rows: 1, seatsPerRow: 3 }],
+      holdTtlSeconds: 5,
+    });
     const everyone = [alice1, alice3, bob2, bystander];
     const admitted = recordAll(everyone, 'queue:admitted');
     const expired = recordAll(everyone, 'hold:expired');
