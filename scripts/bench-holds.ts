@@ -2,7 +2,7 @@
  * Holds per second and hold-ack latency with 1,000 racing clients, next to this machine's
  * `pgbench -N` in the same run (DESIGN.md "Performance model": one durable commit per hold).
  *
- *   npx tsx scripts/bench-holds.ts [--clients 1000] [--holds-per-client 4] [--redlock true|false]
+ *   npx tsx scripts/bench-holds.ts [--clients 1000] [--holds-per-client 4] [--redlock true|false] [--pg-pool 20]
  *
  * Two gateways and one worker on a fresh database; every client is admitted through the real
  * waiting room, then all of them fire their holds at once (half explicit random seats, half best
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     'holds-per-client': { type: 'string', default: '4' },
     redlock: { type: 'string', default: 'true' },
     'pgbench-seconds': { type: 'string', default: '15' },
+    'pg-pool': { type: 'string', default: '20' },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -58,7 +59,7 @@ async function main() {
     redisUrl: REDIS_URL,
     gateways: 2,
     workers: 1,
-    pgPoolSize: 20,
+    pgPoolSize: Number(values['pg-pool']),
     admin,
     env: { REDLOCK_ENABLED: values.redlock as string, MAX_SEATS_PER_USER: String(Math.min(100, Math.max(10, HOLDS_PER_CLIENT))) },
   });
@@ -151,6 +152,7 @@ async function main() {
       clients: CLIENTS,
       holdsPerClient: HOLDS_PER_CLIENT,
       redlock: values.redlock,
+      pgPoolPerGateway: Number(values['pg-pool']),
       seconds: Number(seconds.toFixed(2)),
       outcomes: Object.fromEntries(outcomes),
       seatsHeldInPostgres: held,

@@ -8,13 +8,14 @@ import type { FreeSeat } from '../../domain/choose-best-seats.js';
  * the best rows are always in it.
  */
 export async function findFreeSeats(db: Queryable, eventId: string, section: string | null, window: number): Promise<FreeSeat[]> {
-  const { rows } = await db.query<FreeSeat>(
-    `SELECT s.id, sec.position AS "sectionRank", s.row, s.number
+  const { rows } = await db.query<FreeSeat>({
+    name: 'find-free-seats',
+    text: `SELECT s.id, sec.position AS "sectionRank", s.row, s.number
        FROM seats s JOIN sections sec ON sec.id = s.section_id
       WHERE s.event_id = $1 AND s.status = 'available' AND ($2::text IS NULL OR sec.name = $2)
       ORDER BY sec.position, s.row, s.number LIMIT $3`,
-    [eventId, section, window],
-  );
+    values: [eventId, section, window],
+  });
   if (rows.length > 0) return rows;
   // Nothing free: say why, precisely.
   const { rows: found } = await db.query<{ event: boolean; section: boolean }>(

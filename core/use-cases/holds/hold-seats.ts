@@ -5,7 +5,7 @@ import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { AppError, isAppError } from '../../domain/app-error.js';
 import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
-import type { SeatLocks } from '../../redis/seat-locks.js';
+import type { HeldSeatLock, SeatLocks } from '../../redis/seat-locks.js';
 import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
 import { hashRequest } from '../idempotency/hash-request.js';
 import { joinWaitlist } from '../waitlist/join-waitlist.js';
@@ -28,6 +28,7 @@ export interface HoldResult {
 }
 
 const COMMAND = 'seats:hold';
+const NO_LOCK: HeldSeatLock = { release: async () => {} };
 /** Failures a retry of an already successful hold would meet instead of its reply. */
 const REPLAYABLE_FAILURES: ReadonlySet<ErrorCode> = new Set([
   'NOT_ADMITTED',
@@ -42,8 +43,8 @@ const MAX_CHOICES = 6;
 const freeSeatWindow = (quantity: number) => Math.min(2000, Math.max(200, quantity * 40));
 
 /**
- * `seats:hold`: admission, then per attempt: choose seats, Redlock them as the fast gate, and one
- * Postgres transaction that is the guarantee. The transaction finds the stored reply of a retry
+ * `seats:hold`: admission, then per attempt: choose seats, Redlock explicit ones as the fast
+ * gate, and one Postgres transaction that is the guarantee. The transaction finds the stored reply of a retry
  * after its per-user lock, so the hot path has no extra lookup; failures a retry can meet before
  * reaching it (admission ended, seats gone) look the reply up then. The admission token is not
  * part of the request hash: a client that re-joined the queue retries with a new token.
@@ -94,14 +95,9 @@ async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idemp
       const spread = Math.min(left.length - Math.min(requested, left.length), requested * (4 + 20 * attempt));
       seatIds = chooseBestSeats(left.slice(Math.floor(Math.random() * (spread + 1))), requested);
     }
-    let lock: Awaited<ReturnType<SeatLocks['acquire']>>;
-    try {
-      lock = await deps.seatLocks.acquire(p.eventId, seatIds);
-    } catch (err) {
-      if (byIds) throw err;
-      for (const id of seatIds) excluded.add(id);
-      continue;
-    }
+    // Redlock gates explicit seats, whose row locks a transaction would otherwise wait for.
+    // Best available needs no gate: it locks with SKIP LOCKED, which never waits.
+    const lock = byIds ? await deps.seatLocks.acquire(p.eventId, seatIds) : NO_LOCK;
     try {
       const outcome = await withTransaction(deps.pool, (tx) =>
         writeHold(tx, {

@@ -27,8 +27,9 @@ export interface NewHold {
 export async function insertHold(tx: Queryable, h: NewHold): Promise<SeatChange[]> {
   const ids = h.seats.map((s) => s.id);
   const total = h.seats.reduce((n, s) => n + s.priceCents, 0);
-  const { rows } = await tx.query<SeatChange>(
-    `WITH h AS (
+  const { rows } = await tx.query<SeatChange>({
+    name: 'insert-hold',
+    text: `WITH h AS (
        INSERT INTO holds (id, event_id, user_id, source, seat_count, total_cents, expires_at)
        VALUES ($1::uuid, $2::uuid, $3::uuid, $4, cardinality($5::uuid[]), $7, $8) RETURNING id
      ), s AS (
@@ -48,7 +49,7 @@ export async function insertHold(tx: Queryable, h: NewHold): Promise<SeatChange[
        SELECT $3::uuid, $11::text, $12::text, $13::text, $14::jsonb WHERE $11::text IS NOT NULL
      )
      SELECT s.id AS "seatId", 'held' AS status, s.version FROM s`,
-    [
+    values: [
       h.holdId,
       h.eventId,
       h.userId,
@@ -64,7 +65,7 @@ export async function insertHold(tx: Queryable, h: NewHold): Promise<SeatChange[
       h.idempotency?.requestHash ?? null,
       h.idempotency ? JSON.stringify(h.idempotency.reply) : null,
     ],
-  );
+  });
   if (rows.length !== ids.length) {
     throw new Error(`hold ${h.holdId}: ${rows.length} of ${ids.length} seats moved; rolling back`);
   }

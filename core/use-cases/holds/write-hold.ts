@@ -67,16 +67,18 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
   // The user's lock and the seat rows in one round trip: the join emits (and LockRows locks) a
   // seat only after the lock CTE ran. Seats are locked in id order, so overlapping holds queue
   // up instead of deadlocking; the locked rows are re-read at their newest version.
-  const { rows: seats } = await tx.query<SeatRow>(
-    `WITH user_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext('hold-limit:' || $3::text || ':' || $1::text)) AS taken)
+  const { rows: seats } = await tx.query<SeatRow>({
+    name: a.chosenForUs ? 'hold-lock-chosen-seats' : 'hold-lock-named-seats',
+    text: `WITH user_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext('hold-limit:' || $3::text || ':' || $1::text)) AS taken)
      SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
        FROM user_lock, seats s JOIN sections sec ON sec.id = s.section_id
       WHERE s.event_id = $1::uuid AND s.id = ANY($2::uuid[])
       ORDER BY s.id FOR UPDATE OF s ${a.chosenForUs ? 'SKIP LOCKED' : ''}`,
-    [a.eventId, a.seatIds, a.userId],
-  );
-  const { rows: facts } = await tx.query<EventFacts>(
-    `SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user,
+    values: [a.eventId, a.seatIds, a.userId],
+  });
+  const { rows: facts } = await tx.query<EventFacts>({
+    name: 'hold-event-facts',
+    text: `SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user,
             now() + make_interval(secs => e.hold_ttl_seconds) AS expires_at,
             (SELECT coalesce(sum(h.seat_count), 0) FROM holds h
               WHERE h.user_id = $2 AND h.event_id = e.id AND h.status = 'active' AND h.expires_at > now())
@@ -85,8 +87,8 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
             (SELECT json_build_object('command', r.command, 'request_hash', r.request_hash, 'reply', r.reply)
                FROM idempotency_records r WHERE r.user_id = $2 AND r.key = $3) AS stored
        FROM events e WHERE e.id = $1 FOR KEY SHARE OF e`,
-    [a.eventId, a.userId, a.idempotency.key],
-  );
+    values: [a.eventId, a.userId, a.idempotency.key],
+  });
   const ev = facts[0];
   if (!ev) throw new AppError('NOT_FOUND', 'no such event');
   if (ev.stored) {
@@ -170,12 +172,13 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
 
 /** The next free seats in seating order that no other transaction has locked right now. */
 async function lockNextFreeSeats(tx: PoolClient, a: HoldAttempt, count: number): Promise<SeatRow[]> {
-  const { rows } = await tx.query<SeatRow>(
-    `SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
+  const { rows } = await tx.query<SeatRow>({
+    name: 'hold-lock-next-free-seats',
+    text: `SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
        FROM seats s JOIN sections sec ON sec.id = s.section_id
       WHERE s.event_id = $1 AND s.status = 'available' AND ($2::text IS NULL OR sec.name = $2) AND s.id <> ALL($3::uuid[])
       ORDER BY sec.position, s.row, s.number LIMIT $4 FOR UPDATE OF s SKIP LOCKED`,
-    [a.eventId, a.section, a.seatIds, count],
-  );
+    values: [a.eventId, a.section, a.seatIds, count],
+  });
   return rows.filter((r) => r.status === 'available');
 }
