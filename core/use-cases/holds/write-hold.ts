@@ -175,9 +175,10 @@ async function lockNextFreeSeats(tx: PoolClient, a: HoldAttempt, count: number):
   const { rows } = await tx.query<SeatRow>({
     name: 'hold-lock-next-free-seats',
     text: `SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
-       FROM seats s JOIN sections sec ON sec.id = s.section_id
-      WHERE s.event_id = $1 AND s.status = 'available' AND ($2::text IS NULL OR sec.name = $2) AND s.id <> ALL($3::uuid[])
-      ORDER BY sec.position, s.row, s.number LIMIT $4 FOR UPDATE OF s SKIP LOCKED`,
+             FROM sections sec JOIN seats s ON s.section_id = sec.id
+            WHERE sec.event_id = $1 AND ($2::text IS NULL OR sec.name = $2)
+              AND s.status = 'available' AND s.id <> ALL($3::uuid[])
+            ORDER BY sec.position, s.row, s.number LIMIT $4 FOR UPDATE OF s SKIP LOCKED`,
     values: [a.eventId, a.section, a.seatIds, count],
   });
   return rows.filter((r) => r.status === 'available');

@@ -84,10 +84,12 @@ async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, 
     return { kind: 'skipped' };
   }
   const { rows: free } = await tx.query<FreeSeat>(
-    `SELECT s.id, sec.position AS "sectionRank", s.row, s.number
-       FROM seats s JOIN sections sec ON sec.id = s.section_id
-      WHERE s.event_id = $1 AND s.status = 'available' AND ($2::uuid IS NULL OR s.section_id = $2)
-      ORDER BY sec.position, s.row, s.number LIMIT 2000`,
+    `SELECT f.id, sec.position AS "sectionRank", f.row, f.number
+       FROM sections sec CROSS JOIN LATERAL (
+              SELECT s.id, s.row, s.number FROM seats s
+               WHERE s.section_id = sec.id AND s.status = 'available' ORDER BY s.row, s.number LIMIT 2000) f
+      WHERE sec.event_id = $1 AND ($2::uuid IS NULL OR sec.id = $2)
+      ORDER BY sec.position, f.row, f.number LIMIT 2000`,
     [eventId, head.section_id],
   );
   const chosen = chooseBestSeats(free, allowance);
