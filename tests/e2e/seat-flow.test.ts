@@ -65,7 +65,13 @@ describe('seat map, holds, confirmation, bookings', () => {
     if (!held.ok) return;
     expect(held.data.seats.map((s) => s.id).sort()).toEqual([seats[0], seats[1]].sort());
     expect(held.data.totalCents).toBe(10_000);
-    expect((await heldPush).changes.find((c) => c.seatId === seats[0])?.version).toBe(1);
+    // Both seats of the hold arrive in one coalesced push, each at version 1.
+    expect((await heldPush).changes.filter((c) => c.seatId === seats[0] || c.seatId === seats[1])).toEqual(
+      expect.arrayContaining([
+        { seatId: seats[0], status: 'held', version: 1 },
+        { seatId: seats[1], status: 'held', version: 1 },
+      ]),
+    );
 
     const soldPush = nextPush(watcher, 'seats:changed', (p) =>
       p.changes.some((c) => c.seatId === seats[0] && c.status === 'sold'),
@@ -141,6 +147,14 @@ describe('seat map, holds, confirmation, bookings', () => {
     expect(second).toEqual(first);
     const conflict = await other.seatsHold({ ...payload, seatIds: [seats[4] as string] });
     expect(conflict.ok === false && conflict.error.code).toBe('CONFLICT');
+    if (first.ok) {
+      const otherCommand = await other.holdConfirm({
+        holdId: first.data.holdId,
+        idempotencyKey: 'same-key',
+        payment: { method: 'mock' },
+      });
+      expect(otherCommand.ok === false && otherCommand.error.code).toBe('CONFLICT');
+    }
     if (!first.ok) return;
     const c1 = await other.holdConfirm({ holdId: first.data.holdId, idempotencyKey: 'confirm-key', payment: { method: 'mock' } });
     const c2 = await (await connectClient(gwA.url, u.accessToken)).holdConfirm({
@@ -185,10 +199,20 @@ describe('seat map, holds, confirmation, bookings', () => {
     const ev = await newEvent({ holdTtlSeconds: 5 });
     const seats = await seatIdsOf(ev.id);
     const u = await admittedUser(gwB.url, ev.id);
+    const watcher = await connectClient(gwA.url);
+    expect((await watcher.seatsSubscribe({ eventId: ev.id })).ok).toBe(true);
     const r = await hold(u, ev.id, { seatIds: [seats[6]] });
     if (!r.ok) throw new Error(JSON.stringify(r));
     const holdId = (r.data as { holdId: string }).holdId;
+    // The worker's change reaches a subscriber on a gateway the worker knows nothing about.
+    const freed = nextPush(
+      watcher,
+      'seats:changed',
+      (p) => p.changes.some((c) => c.seatId === seats[6] && c.status === 'available'),
+      20_000,
+    );
     const expired = await nextPush(u.client, 'hold:expired', (p) => p.holdId === holdId, 20_000);
+    expect((await freed).changes.find((c) => c.seatId === seats[6])?.version).toBe(2);
     expect(expired).toEqual({ holdId, eventId: ev.id });
     const late = await u.client.holdConfirm({ holdId, idempotencyKey: 'late', payment: { method: 'mock' } });
     expect(late.ok === false && late.error.code).toBe('HOLD_EXPIRED');
