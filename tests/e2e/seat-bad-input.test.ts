@@ -6,7 +6,7 @@ import { checkInvariants } from '../support/check-invariants.js';
 import { connectClient } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { dbQuery } from '../support/db-query.js';
-import { loginAdmin } from '../support/http-client.js';
+import { http, loginAdmin } from '../support/http-client.js';
 import { type StartedProcess, startGatewayProcess } from '../support/start-process.js';
 import { createTestEnv } from '../support/test-env.js';
 
@@ -180,6 +180,31 @@ describe('bad input to the seat commands changes nothing and gets a clear code',
     }
     // Anonymous sockets may watch the seat map.
     expect((await anon.seatsSubscribe({ eventId })).ok).toBe(true);
+  });
+
+  it('a hold outside the sale window answers SALE_NOT_OPEN and changes nothing', async () => {
+    const admin = await loginAdmin(gw.url);
+    const ev = await createTestEvent(gw.url, admin.accessToken, {
+      admission: OPEN_ADMISSION,
+      sections: [{ name: 'A', priceCents: 1000, rows: 1, seatsPerRow: 3 }],
+    });
+    const carol = await admittedUser(gw.url, ev.id);
+    // The admin moves the sale start into the future after Carol was admitted.
+    const later = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const patched = await http(gw.url, 'PATCH', `/api/admin/events/${ev.id}`, {
+      token: admin.accessToken,
+      body: { saleStartsAt: later },
+    });
+    expect(patched.status).toBe(200);
+    const before = await fingerprint();
+    const ack = await carol.client.seatsHold({
+      eventId: ev.id,
+      admissionToken: carol.admissionToken,
+      idempotencyKey: randomUUID(),
+      quantity: 1,
+    });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'SALE_NOT_OPEN' } });
+    expect(await fingerprint()).toEqual(before);
   });
 
   it('the gateway is still healthy and the books still balance', async () => {
