@@ -2,7 +2,7 @@ import type { HoldPayload, HoldReply } from '../../contract/commands.js';
 import type { ErrorCode } from '../../contract/error-codes.js';
 import type { SeatChange } from '../../contract/pushes.js';
 import type { Pool } from '../../db/pool.js';
-import { withTransaction } from '../../db/with-transaction.js';
+import { withLockedTransaction } from '../../db/with-locked-transaction.js';
 import { AppError, isAppError } from '../../domain/app-error.js';
 import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
 import type { HeldSeatLock, SeatLocks } from '../../redis/seat-locks.js';
@@ -10,6 +10,7 @@ import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from 
 import { hashRequest } from '../idempotency/hash-request.js';
 import { joinWaitlist } from '../waitlist/join-waitlist.js';
 import { findFreeSeats } from './find-free-seats.js';
+import { holdLimitLockKey } from './hold-limit-lock-key.js';
 import { writeHold } from './write-hold.js';
 
 export interface HoldDeps {
@@ -99,7 +100,7 @@ async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idemp
     // Best available needs no gate: it locks with SKIP LOCKED, which never waits.
     const lock = byIds ? await deps.seatLocks.acquire(p.eventId, seatIds) : NO_LOCK;
     try {
-      const outcome = await withTransaction(deps.pool, (tx) =>
+      const outcome = await withLockedTransaction(deps.pool, holdLimitLockKey(userId, p.eventId), (tx) =>
         writeHold(tx, {
           eventId: p.eventId,
           userId,

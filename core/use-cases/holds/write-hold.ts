@@ -55,39 +55,37 @@ interface SeatRow {
 
 /**
  * The transaction of one hold. Statements, in order:
- * 1. a per-user-and-event advisory lock, so two parallel holds by one user cannot both pass
- *    the limit check, and the seat rows, locked in id order;
- * 2. read after those locks: the event (KEY SHARE: an event cancellation waits for us or we see
- *    it), the user's live held plus booked seats, and the idempotency record a parallel
- *    duplicate wrote;
+ * 1. (with BEGIN, see withLockedTransaction) a per-user-and-event advisory lock, so two
+ *    parallel holds by one user cannot both pass the limit check;
+ * 2. the seat rows, locked in id order, and, read after the user lock: the event (KEY SHARE: an
+ *    event cancellation waits for us or we see it), the user's live held plus booked seats, and
+ *    the idempotency record a parallel duplicate wrote;
  * 3. the optional waitlist entry for the shortfall;
  * 4. the hold, guarded seat moves, audit and idempotency record (insertHold).
  */
 export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOutcome> {
-  // The user's lock and the seat rows in one round trip: the join emits (and LockRows locks) a
-  // seat only after the lock CTE ran. Seats are locked in id order, so overlapping holds queue
-  // up instead of deadlocking; the locked rows are re-read at their newest version.
-  const { rows: seats } = await tx.query<SeatRow>({
+  // Runs after the per-user lock (taken with BEGIN): one statement locks the seat rows in id
+  // order (overlapping holds queue up instead of deadlocking; locked rows are re-read at their
+  // newest version) and reads the event with KEY SHARE, the user's seat count and a stored reply.
+  const { rows: facts } = await tx.query<EventFacts & { seats: SeatRow[] }>({
     name: a.chosenForUs ? 'hold-lock-chosen-seats' : 'hold-lock-named-seats',
-    text: `WITH user_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext('hold-limit:' || $3::text || ':' || $1::text)) AS taken)
-     SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
-       FROM user_lock, seats s JOIN sections sec ON sec.id = s.section_id
-      WHERE s.event_id = $1::uuid AND s.id = ANY($2::uuid[])
-      ORDER BY s.id FOR UPDATE OF s ${a.chosenForUs ? 'SKIP LOCKED' : ''}`,
-    values: [a.eventId, a.seatIds, a.userId],
-  });
-  const { rows: facts } = await tx.query<EventFacts>({
-    name: 'hold-event-facts',
-    text: `SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user,
+    text: `WITH locked AS MATERIALIZED (
+       SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
+         FROM seats s JOIN sections sec ON sec.id = s.section_id
+        WHERE s.event_id = $1 AND s.id = ANY($4::uuid[])
+        ORDER BY s.id FOR UPDATE OF s ${a.chosenForUs ? 'SKIP LOCKED' : ''}
+     )
+     SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user,
             now() + make_interval(secs => e.hold_ttl_seconds) AS expires_at,
             (SELECT coalesce(sum(h.seat_count), 0) FROM holds h
               WHERE h.user_id = $2 AND h.event_id = e.id AND h.status = 'active' AND h.expires_at > now())
           + (SELECT count(*) FROM bookings b JOIN booked_seats bs ON bs.booking_id = b.id
               WHERE b.user_id = $2 AND b.event_id = e.id AND b.status = 'confirmed') AS current,
             (SELECT json_build_object('command', r.command, 'request_hash', r.request_hash, 'reply', r.reply)
-               FROM idempotency_records r WHERE r.user_id = $2 AND r.key = $3) AS stored
+               FROM idempotency_records r WHERE r.user_id = $2 AND r.key = $3) AS stored,
+            (SELECT coalesce(json_agg(l ORDER BY l.id), '[]'::json) FROM locked l) AS seats
        FROM events e WHERE e.id = $1 FOR KEY SHARE OF e`,
-    values: [a.eventId, a.userId, a.idempotency.key],
+    values: [a.eventId, a.userId, a.idempotency.key, a.seatIds],
   });
   const ev = facts[0];
   if (!ev) throw new AppError('NOT_FOUND', 'no such event');
@@ -108,6 +106,7 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
     });
   }
 
+  const seats = ev.seats;
   const free = seats.filter((s) => s.status === 'available');
   if (a.chosenForUs && a.fillFromFree && free.length < a.seatIds.length) {
     free.push(...(await lockNextFreeSeats(tx, a, a.seatIds.length - free.length)));

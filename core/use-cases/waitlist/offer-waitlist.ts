@@ -5,6 +5,7 @@ import type { Pool, PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
 import { isSaleOpen } from '../../domain/event-status.js';
+import { holdLimitLockKey } from '../holds/hold-limit-lock-key.js';
 import { insertHold } from '../holds/insert-hold.js';
 
 export interface WaitlistOffer {
@@ -70,7 +71,7 @@ async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, 
     return { kind: 'done' };
   }
   // The same per-user lock and count as seats:hold.
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('hold-limit:' || $1 || ':' || $2))`, [head.user_id, eventId]);
+  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [holdLimitLockKey(head.user_id, eventId)]);
   const { rows: counts } = await tx.query<{ current: number }>(
     `SELECT (SELECT coalesce(sum(seat_count), 0) FROM holds
               WHERE user_id = $1 AND event_id = $2 AND status = 'active' AND expires_at > now())
