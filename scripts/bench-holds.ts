@@ -104,6 +104,7 @@ async function main() {
     const okLatencies: number[] = [];
     const outcomes = new Map<string, number>();
     const cpuBefore = system.gateways.map((g) => readCpuMs(g.pid));
+    const clientCpuBefore = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
       clients.map(async (client, i) => {
@@ -125,6 +126,7 @@ async function main() {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     const gatewayCpuMs = system.gateways.reduce((n, g, i) => n + readCpuMs(g.pid) - (cpuBefore[i] ?? 0), 0);
     const held = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM seats WHERE status = 'held'`)).rows[0]?.n ?? 0;
     await db.end();
@@ -159,6 +161,7 @@ async function main() {
       holdsPerSecond: Math.round(holdsPerSecond),
       ackMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] },
       okAckMs: { p50: percentile(okLatencies, 50), p99: percentile(okLatencies, 99) },
+      clientCpuMsPerRequest: Number(((clientCpu.user + clientCpu.system) / 1000 / latencies.length).toFixed(2)),
       gatewayCpuMsPerRequest: Number((gatewayCpuMs / latencies.length).toFixed(2)),
       pgbench,
       ratioToPgbench: Number((holdsPerSecond / pgbench.tps).toFixed(3)),
