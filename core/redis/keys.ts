@@ -23,6 +23,8 @@ export function createKeys(prefix: string) {
     admissionControl: (eventId: string) => `${ev(eventId)}:admission`,
     admissionStats: (eventId: string) => `${ev(eventId)}:admission:stats`,
     admittedLog: (eventId: string) => `${ev(eventId)}:admitted`,
+    /** Admitted users whose `queue:admitted` push is not known to have gone out yet. */
+    admittedUnnotified: (eventId: string) => `${ev(eventId)}:admitted:unnotified`,
     onSaleEvents: `${prefix}onsale`,
     // seats
     seatLock: (eventId: string, seatId: string) => `${ev(eventId)}:lock:seat:${seatId}`,

@@ -1,6 +1,6 @@
 -- One admission tick for one event; atomic, so overlapping ticks can never over-admit.
 -- KEYS: 1 queue, 2 gone, 3 active, 4 sessions, 5 stats, 6 admissions per second (hash),
--- 7 control (hash)
+-- 7 control (hash), 8 admitted users not yet told (zset by admission time)
 -- ARGV: 1 now ms, 2 budget (policy), 3 maxActive, 4 session ttl seconds, 5 extra head entries
 -- to look past when users at the head are disconnected (inside their grace period), 6 the
 -- control version the budget was computed from
@@ -15,6 +15,7 @@ local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 10
 if #expired > 0 then
   redis.call('ZREM', KEYS[3], unpack(expired))
   redis.call('HDEL', KEYS[4], unpack(expired))
+  redis.call('ZREM', KEYS[8], unpack(expired))
 end
 
 -- Users gone for longer than the grace period lose their place; positions behind them change.
@@ -50,6 +51,7 @@ if n > 0 then
       redis.call('ZADD', KEYS[3], exp * 1000, user)
       redis.call('HSET', KEYS[4], user, session)
       redis.call('ZREM', KEYS[1], user)
+      redis.call('ZADD', KEYS[8], now, user)
       admitted[#admitted + 1] = user
       admitted[#admitted + 1] = session
       count = count + 1

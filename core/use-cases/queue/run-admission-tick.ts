@@ -53,6 +53,7 @@ export async function runAdmissionTick(
       k.admissionStats(eventId),
       k.admittedLog(eventId),
       k.admissionControl(eventId),
+      k.admittedUnnotified(eventId),
     ],
     [nowMs, budget, control.settings.maxActive, control.settings.sessionTtlSeconds, HEAD_LOOKAHEAD, control.version],
   )) as [string[], number, number, number] | ['stale'];
