@@ -68,5 +68,9 @@ export async function createEvent(
     });
     return id;
   });
+  // A new event's seats go on sale at once, often before autovacuum has looked at them: without
+  // statistics the planner takes the (event_id, status) index for single-seat lookups and reads
+  // every seat of the event on each hold (measured: 7.7 ms instead of 0.4 ms per hold at 8,000 seats).
+  await pool.query('ANALYZE seats, sections');
   return getEvent(pool, eventId, now);
 }

@@ -173,11 +173,17 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
 async function lockNextFreeSeats(tx: PoolClient, a: HoldAttempt, count: number): Promise<SeatRow[]> {
   const { rows } = await tx.query<SeatRow>({
     name: 'hold-lock-next-free-seats',
-    text: `SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
-             FROM sections sec JOIN seats s ON s.section_id = sec.id
+    // Per section through the partial index seats_free_by_place, like findFreeSeats: a join
+    // ordered across sections sorts every free seat of the event (measured 4.8 ms at 8,000 seats).
+    // Each section may lock up to `count` rows the final LIMIT then drops; they are free seats
+    // others skip for the few milliseconds this transaction lasts.
+    text: `SELECT f.id, f.status, f.version, f.row, f.number, f.section_id, sec.name AS section, sec.price_cents
+             FROM sections sec CROSS JOIN LATERAL (
+                    SELECT s.id, s.status, s.version, s.row, s.number, s.section_id FROM seats s
+                     WHERE s.section_id = sec.id AND s.status = 'available' AND s.id <> ALL($3::uuid[])
+                     ORDER BY s.row, s.number LIMIT $4 FOR UPDATE OF s SKIP LOCKED) f
             WHERE sec.event_id = $1 AND ($2::text IS NULL OR sec.name = $2)
-              AND s.status = 'available' AND s.id <> ALL($3::uuid[])
-            ORDER BY sec.position, s.row, s.number LIMIT $4 FOR UPDATE OF s SKIP LOCKED`,
+            ORDER BY sec.position, f.row, f.number LIMIT $4`,
     values: [a.eventId, a.section, a.seatIds, count],
   });
   return rows.filter((r) => r.status === 'available');
