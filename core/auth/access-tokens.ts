@@ -2,6 +2,7 @@ import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { Role } from '../contract/primitives.js';
 import { AppError } from '../domain/app-error.js';
+import { secretKeyOf } from './secret-key.js';
 
 export interface Principal {
   userId: string;
@@ -12,7 +13,7 @@ const Claims = z.object({ sub: z.string().uuid(), role: Role, typ: z.literal('ac
 const ISSUER = 'evently';
 
 export function signAccessToken(p: Principal, secret: string, ttlSeconds: number): string {
-  return jwt.sign({ role: p.role, typ: 'access' }, secret, {
+  return jwt.sign({ role: p.role, typ: 'access' }, secretKeyOf(secret), {
     algorithm: 'HS256',
     subject: p.userId,
     issuer: ISSUER,
@@ -27,7 +28,7 @@ export function verifyAccessToken(token: unknown, secret: string): Principal {
   }
   let decoded: unknown;
   try {
-    decoded = jwt.verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER });
+    decoded = jwt.verify(token, secretKeyOf(secret), { algorithms: ['HS256'], issuer: ISSUER });
   } catch (err) {
     const expired = err instanceof jwt.TokenExpiredError;
     throw new AppError('UNAUTHENTICATED', expired ? 'access token expired' : 'invalid access token');
