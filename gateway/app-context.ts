@@ -1,5 +1,6 @@
 import type { Config } from '../core/config.js';
 import type { Pool } from '../core/db/pool.js';
+import type { InFlight } from '../core/in-flight.js';
 import type { SeatJobs } from '../core/jobs/seat-jobs.js';
 import type { Logger } from '../core/log.js';
 import type { Metrics } from '../core/metrics.js';
@@ -25,4 +26,6 @@ export interface AppContext {
   seatJobs: SeatJobs;
   now: () => Date;
   isShuttingDown: () => boolean;
+  /** Commands being handled; shutdown waits for them before closing the pools. */
+  inFlight: InFlight;
 }

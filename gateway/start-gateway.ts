@@ -1,7 +1,9 @@
 import uWS from 'uWebSockets.js';
 import { randomUUID } from 'node:crypto';
+import { closeOnce } from '../core/close-once.js';
 import type { Config } from '../core/config.js';
 import { createPool } from '../core/db/pool.js';
+import { createInFlight } from '../core/in-flight.js';
 import { createSeatJobs } from '../core/jobs/seat-jobs.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createMetrics } from '../core/metrics.js';
@@ -57,6 +59,7 @@ export async function startGateway(
     seatJobs,
     now: () => new Date(),
     isShuttingDown: () => shuttingDown,
+    inFlight: createInFlight(),
   };
   const router = createRouter(uws, {
     maxBodyBytes: config.httpMaxBodyBytes,
@@ -92,26 +95,24 @@ export async function startGateway(
   const port = uWS.us_socket_local_port(listenSocket);
   log.info({ port }, 'gateway listening');
 
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      shuttingDown = true;
-      await runShutdown(
-        [
-          ['listen socket', () => uWS.us_listen_socket_close(listenSocket)],
-          ['pending seat pushes', () => seatChanges.flushAll()],
-          ['socket.io', () => io.close()],
-          ['connection report', () => connectionReports.stop()],
-          ['seat jobs', () => seatJobs.close()],
-          ['redis', () => Promise.all([redis.quit(), pub.quit(), sub.quit()])],
-          ['postgres', () => pool.end()],
-        ],
-        config.shutdownDeadlineMs,
-        (step, err) => log.warn({ err, step }, 'shutdown step failed'),
-      );
-      log.info('gateway stopped');
-    })();
-    return closing;
-  };
+  const close = closeOnce(async () => {
+    // From here on new commands answer SHUTTING_DOWN; the ones already running finish and ack.
+    shuttingDown = true;
+    await runShutdown(
+      [
+        ['listen socket', () => uWS.us_listen_socket_close(listenSocket)],
+        ['in-flight commands', () => app.inFlight.drained()],
+        ['pending seat pushes', () => seatChanges.flushAll()],
+        ['socket.io', () => io.close()],
+        ['connection report', () => connectionReports.stop()],
+        ['seat jobs', () => seatJobs.close()],
+        ['redis', () => Promise.all([redis.quit(), pub.quit(), sub.quit()])],
+        ['postgres', () => pool.end()],
+      ],
+      config.shutdownDeadlineMs,
+      (step, err) => log.warn({ err, step }, 'shutdown step failed'),
+    );
+    log.info('gateway stopped');
+  });
   return { port, app, close };
 }

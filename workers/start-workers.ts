@@ -1,3 +1,4 @@
+import { closeOnce } from '../core/close-once.js';
 import type { Config } from '../core/config.js';
 import { createPool } from '../core/db/pool.js';
 import { createLogger, type Logger } from '../core/log.js';
@@ -44,11 +45,10 @@ export async function startWorkers(
     started.push({ name: m.name, close: () => running.close() });
     log.info({ module: m.name }, 'worker module started');
   }
-  let closing: Promise<void> | undefined;
   return {
     ctx,
-    close: () => {
-      closing ??= runShutdown(
+    close: closeOnce(async () => {
+      await runShutdown(
         [
           ...started.reverse().map((m) => [m.name, () => m.close()] as [string, () => unknown]),
           ['pending seat pushes', () => ctx.seatChanges.flushAll()],
@@ -58,8 +58,8 @@ export async function startWorkers(
         ],
         config.shutdownDeadlineMs,
         (step, err) => log.warn({ err, step }, 'shutdown step failed'),
-      ).then(() => log.info('workers stopped'));
-      return closing;
-    },
+      );
+      log.info('workers stopped');
+    }),
   };
 }

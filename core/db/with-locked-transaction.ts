@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from './pool.js';
+import { withTransaction } from './with-transaction.js';
 
-const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock detected
 const INT8 = /^-?\d{1,19}$/;
 
 /**
@@ -8,27 +8,12 @@ const INT8 = /^-?\d{1,19}$/;
  * (a simple-protocol query of two statements; the key is an int8 we computed, never user text).
  * Every later statement of `work` reads a snapshot taken after the lock was granted.
  */
-export async function withLockedTransaction<T>(
+export function withLockedTransaction<T>(
   pool: Pool,
   lockKey: string,
   work: (tx: PoolClient) => Promise<T>,
   attempts = 3,
 ): Promise<T> {
   if (!INT8.test(lockKey)) throw new Error(`not an int8 lock key: ${lockKey}`);
-  for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
-    try {
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${lockKey})`);
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      const code = (err as { code?: string }).code;
-      if (attempt < attempts && code && RETRYABLE.has(code)) continue;
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
+  return withTransaction(pool, work, attempts, `BEGIN; SELECT pg_advisory_xact_lock(${lockKey})`);
 }

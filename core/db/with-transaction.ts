@@ -4,13 +4,19 @@ const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadloc
 
 /**
  * Runs `work` in one transaction. Serialization failures and deadlocks are retried a few times
- * (the whole unit re-runs, so it must not have side effects outside the database).
+ * (the whole unit re-runs, so it must not have side effects outside the database). `begin` is
+ * the statement that opens it (withLockedTransaction adds a lock to it, in the same round trip).
  */
-export async function withTransaction<T>(pool: Pool, work: (tx: PoolClient) => Promise<T>, attempts = 3): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pool,
+  work: (tx: PoolClient) => Promise<T>,
+  attempts = 3,
+  begin = 'BEGIN',
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       return result;

@@ -58,7 +58,7 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
         if (!handler) throw new AppError('INTERNAL', `${name} is not available`, undefined, false);
         return handler(payload, call);
       };
-      run().then(
+      app.inFlight.track(run()).then(
         (data) => {
           app.metrics.commands.inc({ command: name, outcome: 'ok' });
           app.metrics.ackLatency.observe({ command: name }, Number(process.hrtime.bigint() - started) / 1e9);

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate } from '../../core/db/migrate.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
+import { deleteKeysWithPrefix } from '../../core/redis/delete-keys-with-prefix.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -148,12 +149,7 @@ export async function startSystem(o: SystemOptions): Promise<BenchSystem> {
       await adminQuery(o.adminDatabaseUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
       const redis = connectRedis(o.redisUrl);
       try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length) await redis.unlink(...keys);
-        } while (cursor !== '0');
+        await deleteKeysWithPrefix(redis, redisPrefix);
       } finally {
         redis.disconnect();
       }

@@ -107,6 +107,20 @@ describe('hostile socket payloads', () => {
 });
 
 describe('graceful shutdown', () => {
+  it('answers every command already received before closing sockets', async () => {
+    const extra = await startGatewayProcess(t.env);
+    const c = await connectClient(extra.url, userToken, { reconnection: false });
+    const acks = Array.from({ length: 40 }, () => c.send('booking:list', {}, { timeoutMs: 8000 }).catch((e: Error) => e));
+    await acks[0];
+    const exited = extra.stop();
+    const results = await Promise.all(acks);
+    expect(await exited).toBe(0);
+    for (const r of results) {
+      expect(r).not.toBeInstanceOf(Error); // no command left without its ack
+      expect(r).toSatisfy((a: any) => a.ok === true || a.error?.code === 'SHUTTING_DOWN');
+    }
+  });
+
   it('exits 0 on SIGTERM, closing sockets', async () => {
     const extra = await startGatewayProcess(t.env);
     const c = await connectClient(extra.url, userToken, { reconnection: false });

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { type Config, loadConfig } from '../../core/config.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
+import { deleteKeysWithPrefix } from '../../core/redis/delete-keys-with-prefix.js';
 import { adminDatabaseUrl, databaseUrlFor, testRedisUrl } from './services.js';
 
 export const ADMIN = { email: 'admin@evently.test', password: 'admin-password-1' } as const;
@@ -66,12 +67,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
     const redis = connectRedis(testRedisUrl());
     try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.unlink(...keys);
-      } while (cursor !== '0');
+      await deleteKeysWithPrefix(redis, redisPrefix);
     } finally {
       redis.disconnect();
     }

@@ -1,4 +1,5 @@
 import { type Job, Queue, Worker } from 'bullmq';
+import { closeOnce } from '../../core/close-once.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
 import { reconcileAdmissionControls } from '../../core/use-cases/queue/reconcile-admission-controls.js';
 import type { WorkerModule } from '../worker-context.js';
@@ -64,16 +65,12 @@ export const admissionModule: WorkerModule = {
     await queue.upsertJobScheduler('positions', { every: ctx.config.queuePositionPushMs }, { name: 'positions', opts: done });
     await reconcile();
 
-    let closing: Promise<void> | undefined;
     return {
-      close: () => {
-        closing ??= (async () => {
-          await worker.close();
-          await queue.close();
-          await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
-        })();
-        return closing;
-      },
+      close: closeOnce(async () => {
+        await worker.close();
+        await queue.close();
+        await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+      }),
     };
   },
 };

@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import { closeOnce } from '../../core/close-once.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
 import type { WorkerModule } from '../worker-context.js';
 import { runAnalyticsTick } from './run-analytics-tick.js';
@@ -36,16 +37,12 @@ export const analyticsModule: WorkerModule = {
       { every: ctx.config.analyticsIntervalMs },
       { name: 'tick', opts: { removeOnComplete: true, removeOnFail: 100 } },
     );
-    let closing: Promise<void> | undefined;
     return {
-      close: () => {
-        closing ??= (async () => {
-          await worker.close();
-          await queue.close();
-          await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
-        })();
-        return closing;
-      },
+      close: closeOnce(async () => {
+        await worker.close();
+        await queue.close();
+        await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+      }),
     };
   },
 };

@@ -1,5 +1,6 @@
 import { DelayedError, type Job, Worker } from 'bullmq';
 import cron from 'node-cron';
+import { closeOnce } from '../../core/close-once.js';
 import { createSeatJobs, type ExpireHoldJob } from '../../core/jobs/seat-jobs.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
 import { rooms } from '../../core/rooms.js';
@@ -45,17 +46,13 @@ export const holdExpiryModule: WorkerModule = {
 
     const sweep = cron.schedule(ctx.config.holdSweepCron, () => sweepOverdue(ctx, expire), { noOverlap: true });
 
-    let closing: Promise<void> | undefined;
     return {
-      close: () => {
-        closing ??= (async () => {
-          await sweep.destroy();
-          await worker.close();
-          await jobs.close();
-          await connection.quit().catch(() => connection.disconnect());
-        })();
-        return closing;
-      },
+      close: closeOnce(async () => {
+        await sweep.destroy();
+        await worker.close();
+        await jobs.close();
+        await connection.quit().catch(() => connection.disconnect());
+      }),
     };
   },
 };

@@ -1,5 +1,6 @@
 import { type Job, Worker } from 'bullmq';
 import cron from 'node-cron';
+import { closeOnce } from '../../core/close-once.js';
 import { createSeatJobs, type OfferWaitlistJob } from '../../core/jobs/seat-jobs.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
 import { rooms } from '../../core/rooms.js';
@@ -60,17 +61,13 @@ export const waitlistOfferModule: WorkerModule = {
       { noOverlap: true },
     );
 
-    let closing: Promise<void> | undefined;
     return {
-      close: () => {
-        closing ??= (async () => {
-          await sweep.destroy();
-          await worker.close();
-          await jobs.close();
-          await connection.quit().catch(() => connection.disconnect());
-        })();
-        return closing;
-      },
+      close: closeOnce(async () => {
+        await sweep.destroy();
+        await worker.close();
+        await jobs.close();
+        await connection.quit().catch(() => connection.disconnect());
+      }),
     };
   },
 };
