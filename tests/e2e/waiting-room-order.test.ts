@@ -59,15 +59,18 @@ describe('admission order with two worker processes', () => {
       }
       expect(state).toMatchObject({ state: 'waiting', position: i + 1 });
     }
+    const sessionOf = new Map<string, number>();
     const pushes = [...socketUsers].map(async ([userId, client]) => {
       const p = await nextPush(client, 'queue:admitted', () => true, 60_000);
+      // Recorded here too: this user may get in and check out between two polls of the loop below.
+      const raw = await probe.redis.hget(probe.keys.admissionSessions(eventId), userId);
+      sessionOf.set(userId, Number(decodeSessionRecord(raw)?.sessionId));
       // A genuine, live token for this user and event, then checkout frees the slot.
       await verifyAdmission(deps, p.admissionToken, { userId, eventId }, new Date());
       await endAdmissionSession(deps, eventId, userId);
     });
 
     await admin.queueControl({ eventId, action: 'resume' });
-    const sessionOf = new Map<string, number>();
     let maxSeen = 0;
     let killed = false;
     while (sessionOf.size < USERS) {

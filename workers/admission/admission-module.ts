@@ -56,8 +56,17 @@ export const admissionModule: WorkerModule = {
         await reconcile();
       }
     };
-    // Concurrency: a long position pass must not hold up admission ticks.
-    const worker = new Worker(QUEUE, handle, { connection: workerConnection, prefix: ctx.keys.bullPrefix, concurrency: 8 });
+    // Concurrency: a long position pass must not hold up admission ticks. Short locks: a worker
+    // that dies holding a job stalls that scheduler until another worker reclaims the job; with
+    // BullMQ's 30 s defaults an on-sale would stop admitting for up to a minute, with these for
+    // a few seconds. Every job here takes well under a second, and the lock is renewed anyway.
+    const worker = new Worker(QUEUE, handle, {
+      connection: workerConnection,
+      prefix: ctx.keys.bullPrefix,
+      concurrency: 8,
+      lockDuration: 5000,
+      stalledInterval: 2500,
+    });
     worker.on('failed', (job, err) => ctx.log.warn({ err, job: job?.name }, 'admission job failed'));
     worker.on('error', (err) => ctx.log.warn({ err }, 'admission worker error'));
 

@@ -29,6 +29,9 @@ export const analyticsModule: WorkerModule = {
       connection: workerConnection,
       prefix: ctx.keys.bullPrefix,
       concurrency: 1,
+      // A worker dying mid-tick stalls the scheduler until the job is reclaimed: seconds, not BullMQ's 30 s.
+      lockDuration: 5000,
+      stalledInterval: 2500,
     });
     worker.on('failed', (_job, err) => ctx.log.warn({ err }, 'analytics tick failed'));
     worker.on('error', (err) => ctx.log.warn({ err }, 'analytics worker error'));
