@@ -9,7 +9,7 @@ import { type AdmittedUser, admit, admittedUser, OPEN_ADMISSION } from '../suppo
 import { checkInvariants } from '../support/check-invariants.js';
 import { collectPushes, connectAdmin, connectClient, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
-import { dbQuery } from '../support/db-query.js';
+import { dbQuery, seatIdsInOrder } from '../support/db-query.js';
 import { http, loginAdmin, registerUser } from '../support/http-client.js';
 import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
 import { createTestEnv } from '../support/test-env.js';
@@ -62,14 +62,7 @@ async function newEvent(overrides: Record<string, unknown> = {}): Promise<EventD
   return createTestEvent(url(1), adminToken, { admission: OPEN_ADMISSION, holdTtlSeconds: 3600, ...overrides });
 }
 
-async function seatIdsOf(eventId: string): Promise<string[]> {
-  const rows = await dbQuery<{ id: string }>(
-    databaseUrl,
-    `SELECT s.id FROM seats s JOIN sections sec ON sec.id = s.section_id WHERE s.event_id = $1 ORDER BY sec.position, s.row, s.number`,
-    [eventId],
-  );
-  return rows.map((r) => r.id);
-}
+const seatIdsOf = (eventId: string) => seatIdsInOrder(databaseUrl, eventId);
 
 async function holdSeats(u: AdmittedUser, eventId: string, extra: Record<string, unknown>) {
   const r = await u.client.send('seats:hold', {

@@ -5,7 +5,7 @@ import { type AdmittedUser, admittedUser, OPEN_ADMISSION } from '../support/admi
 import { checkInvariants } from '../support/check-invariants.js';
 import { connectClient, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
-import { dbQuery } from '../support/db-query.js';
+import { dbQuery, seatIdsInOrder } from '../support/db-query.js';
 import { loginAdmin } from '../support/http-client.js';
 import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
 import { createTestEnv } from '../support/test-env.js';
@@ -27,14 +27,7 @@ async function newEvent(overrides: Record<string, unknown> = {}): Promise<EventD
   return createTestEvent(gwA.url, adminToken, { admission: OPEN_ADMISSION, holdTtlSeconds: 3600, ...overrides });
 }
 
-async function seatIdsOf(eventId: string): Promise<string[]> {
-  const rows = await dbQuery<{ id: string }>(
-    databaseUrl,
-    `SELECT s.id FROM seats s JOIN sections sec ON sec.id = s.section_id WHERE s.event_id = $1 ORDER BY sec.position, s.row, s.number`,
-    [eventId],
-  );
-  return rows.map((r) => r.id);
-}
+const seatIdsOf = (eventId: string) => seatIdsInOrder(databaseUrl, eventId);
 
 function hold(u: AdmittedUser, eventId: string, extra: Record<string, unknown>) {
   return u.client.send('seats:hold', { eventId, admissionToken: u.admissionToken, idempotencyKey: randomUUID(), ...extra });
