@@ -21,6 +21,7 @@ export const ErrorCode = {
   BOOKING_NOT_FOUND: 'BOOKING_NOT_FOUND',
   ALREADY_CANCELLED: 'ALREADY_CANCELLED',
   CONFLICT: 'CONFLICT',
+  OVERLOADED: 'OVERLOADED',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   INTERNAL: 'INTERNAL',
 } as const;
@@ -31,7 +32,12 @@ export const errorCodes = Object.values(ErrorCode) as readonly ErrorCode[];
 
 /** Codes where the same command may succeed later unchanged (PROTOCOL.md). A busy lock is
  * reported with its own code and `retryable: true` set by the thrower. */
-const retryableCodes: ReadonlySet<ErrorCode> = new Set([ErrorCode.RATE_LIMITED, ErrorCode.SHUTTING_DOWN, ErrorCode.INTERNAL]);
+const retryableCodes: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.OVERLOADED,
+  ErrorCode.SHUTTING_DOWN,
+  ErrorCode.INTERNAL,
+]);
 
 export function isRetryableByDefault(code: ErrorCode): boolean {
   return retryableCodes.has(code);
@@ -57,6 +63,7 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   BOOKING_NOT_FOUND: 404,
   ALREADY_CANCELLED: 409,
   CONFLICT: 409,
+  OVERLOADED: 503,
   SHUTTING_DOWN: 503,
   INTERNAL: 500,
 };
