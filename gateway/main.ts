@@ -1,12 +1,14 @@
 import { loadConfigOrExit } from '../core/config.js';
 import { migrate } from '../core/db/migrate.js';
 import { createPool } from '../core/db/pool.js';
+import { installProcessErrorHandlers } from '../core/install-process-error-handlers.js';
 import { createLogger } from '../core/log.js';
 import { ensureAdmin } from '../core/use-cases/auth/ensure-admin.js';
 import { startGateway } from './start-gateway.js';
 
 const config = loadConfigOrExit(process.env);
 const log = createLogger(config.logLevel, { role: 'gateway', instance: config.instanceId });
+installProcessErrorHandlers(log);
 
 try {
   await migrate(config.databaseUrl, (m) => log.debug(m));

@@ -1,10 +1,12 @@
 import { loadConfigOrExit } from '../core/config.js';
 import { migrate } from '../core/db/migrate.js';
+import { installProcessErrorHandlers } from '../core/install-process-error-handlers.js';
 import { createLogger } from '../core/log.js';
 import { startWorkers } from './start-workers.js';
 
 const config = loadConfigOrExit(process.env);
 const log = createLogger(config.logLevel, { role: 'worker', instance: config.instanceId });
+installProcessErrorHandlers(log);
 
 try {
   await migrate(config.databaseUrl, (m) => log.debug(m));

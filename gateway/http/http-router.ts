@@ -55,6 +55,15 @@ function parseJson(raw: Buffer, contentType: string): unknown {
   }
 }
 
+/** `decodeURIComponent` throws URIError on `%E0%A4%A`, `%zz`, lone surrogates: bad input, not a bug. */
+function decodePathParameter(name: string, raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AppError('VALIDATION_FAILED', `malformed percent-encoding in path parameter ${name}`, { param: name });
+  }
+}
+
 function send(res: UwsResponse, reply: HttpResponse, requestId: string) {
   const text = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
   res.cork(() => {
@@ -66,6 +75,18 @@ function send(res: UwsResponse, reply: HttpResponse, requestId: string) {
   });
 }
 
+/** Last resort when reading the request itself failed; the response may already be gone. */
+function sendInternalError(res: UwsResponse) {
+  try {
+    res.cork(() => {
+      res.writeStatus('500').writeHeader('content-type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }));
+    });
+  } catch {
+    // aborted or already answered: nothing left to send to
+  }
+}
+
 /** Registers one route on the uWS app: body limits, JSON parsing, errors, request ids, logs. */
 export function createRouter(app: TemplatedApp, options: RouterOptions) {
   const add = (method: Method, pattern: string, handler: HttpHandler) => {
@@ -73,7 +94,7 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
       .split('/')
       .filter((s) => s.startsWith(':'))
       .map((s) => s.slice(1));
-    app[method](pattern, (res: UwsResponse, uwsReq: UwsRequest) => {
+    const serve = (res: UwsResponse, uwsReq: UwsRequest) => {
       const started = process.hrtime.bigint();
       const state = { aborted: false };
       res.onAborted(() => {
@@ -84,17 +105,14 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
       uwsReq.forEach((k, v) => {
         headers[k] = v;
       });
-      const params: Record<string, string> = {};
-      paramNames.forEach((name, i) => {
-        params[name] = decodeURIComponent(uwsReq.getParameter(i) ?? '');
-      });
+      const rawParams = paramNames.map((_, i) => uwsReq.getParameter(i) ?? '');
       const requestId = /^[A-Za-z0-9-]{1,64}$/.test(headers['x-request-id'] ?? '')
         ? (headers['x-request-id'] as string)
         : randomUUID();
       const request: HttpRequest = {
         method: method === 'del' ? 'DELETE' : method.toUpperCase(),
         path: uwsReq.getUrl(),
-        params,
+        params: {},
         query: new URLSearchParams(uwsReq.getQuery() ?? ''),
         headers,
         body: undefined,
@@ -111,6 +129,10 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
       };
       const run = async () => {
         if (options.isShuttingDown?.()) throw new AppError('SHUTTING_DOWN', 'server is shutting down');
+        // Decoded here, inside the promise: a malformed escape becomes a 400, never a throw in uWS.
+        paramNames.forEach((name, i) => {
+          request.params[name] = decodePathParameter(name, rawParams[i] as string);
+        });
         if (method === 'post' || method === 'patch') {
           const declared = Number(headers['content-length'] ?? '0');
           if (declared > options.maxBodyBytes) {
@@ -126,6 +148,15 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
         if (unexpected) log.error({ err, path: request.path }, 'unhandled error in HTTP handler');
         finish(response);
       });
+    };
+    app[method](pattern, (res: UwsResponse, uwsReq: UwsRequest) => {
+      // A throw inside a uWS callback takes the whole process down: nothing may escape here.
+      try {
+        serve(res, uwsReq);
+      } catch (err) {
+        options.log.error({ err, pattern }, 'HTTP request failed before its handler ran');
+        sendInternalError(res);
+      }
     });
   };
   return {
