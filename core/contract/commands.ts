@@ -19,6 +19,8 @@ export const QueueState = z.discriminatedUnion('state', [
     position: z.number().int().min(1).nullable(),
     ahead: z.number().int().min(0),
     etaSeconds: z.number().int().min(0).nullable(),
+    /** v1.1: the waiting room is paused by an admin. */
+    paused: z.boolean().optional(),
   }),
   z.object({ state: z.literal('admitted'), admissionToken: z.string(), expiresAt: IsoTime }),
   z.object({ state: z.literal('none') }),
@@ -87,11 +89,47 @@ export const ConfirmReply = z.object({
 });
 export type ConfirmReply = z.infer<typeof ConfirmReply>;
 
+/** v1.1 seat-map formats: `full` (v1, the default) or `compact` (one character per seat index). */
+export const SeatMapFormat = z.enum(['full', 'compact']);
+export type SeatMapFormat = z.infer<typeof SeatMapFormat>;
+
+export const SeatsSubscribePayload = z.object({ eventId: Id, format: SeatMapFormat.optional() }).strict();
+
+/** v1 reply (also `format:'full'`): every seat with status and version. `seq` is additive (v1.1). */
+export const FullSeatMap = z.object({
+  eventId: Id,
+  format: z.literal('full').optional(),
+  seq: z.number().int().min(0).optional(),
+  seats: z.array(SeatState),
+});
+export type FullSeatMap = z.infer<typeof FullSeatMap>;
+
+/** v1.1 compact reply: `status[index]` is `a`, `h` or `s`; `seq` as in `seats:delta`. */
+export const CompactSeatMap = z.object({
+  eventId: Id,
+  format: z.literal('compact'),
+  seq: z.number().int().min(0),
+  status: z.string().regex(/^[ahs]*$/),
+});
+export type CompactSeatMap = z.infer<typeof CompactSeatMap>;
+
+/** v1.1 availability summary (`availability:subscribe` reply and `availability:changed` push). */
+export const Availability = z.object({
+  eventId: Id,
+  at: IsoTime,
+  capacity: z.number().int().min(0),
+  available: z.number().int().min(0),
+  sections: z.array(
+    z.object({ id: Id, name: z.string(), capacity: z.number().int().min(0), available: z.number().int().min(0) }),
+  ),
+});
+export type Availability = z.infer<typeof Availability>;
+
 /** Commands on namespace `/`: payload schema (validated on the server) and reply schema. */
 export const commands = {
   'seats:subscribe': {
-    payload: EventOnly,
-    reply: z.object({ eventId: Id, seats: z.array(SeatState) }),
+    payload: SeatsSubscribePayload,
+    reply: z.union([CompactSeatMap, FullSeatMap]),
   },
   'seats:unsubscribe': { payload: EventOnly, reply: Empty },
   'queue:join': { payload: EventOnly, reply: QueueState },
@@ -128,6 +166,8 @@ export const commands = {
     reply: z.object({ eventId: Id, position: z.number().int(), quantity: z.number().int() }),
   },
   'waitlist:leave': { payload: EventOnly, reply: Empty },
+  'availability:subscribe': { payload: EventOnly, reply: Availability },
+  'availability:unsubscribe': { payload: EventOnly, reply: Empty },
 } as const;
 
 export const AnalyticsSnapshot = z.object({
@@ -148,6 +188,12 @@ export const AnalyticsSnapshot = z.object({
     admittedPerMinute: z.number(),
     paused: z.boolean(),
     fairnessDisplacement: z.number().int().optional(),
+    /** v1.1 closed loop: on or off, the latency target, the measured hold/confirm ack p95 across
+     * gateways (null when nothing was measured), and the admitted-per-tick limit it chose. */
+    auto: z.boolean().optional(),
+    targetHoldP95Ms: z.number().int().optional(),
+    holdP95Ms: z.number().nullable().optional(),
+    admitLimitPerTick: z.number().int().optional(),
   }),
   waitlist: z.object({ entries: z.number().int(), seats: z.number().int() }),
   connections: z.number().int(),
@@ -174,11 +220,14 @@ export const adminCommands = {
         maxActive: AdmissionSettings.shape.maxActive.optional(),
         admitPerTick: AdmissionSettings.shape.admitPerTick.optional(),
         tickMs: AdmissionSettings.shape.tickMs.optional(),
+        targetHoldP95Ms: AdmissionSettings.shape.targetHoldP95Ms,
+        auto: AdmissionSettings.shape.auto,
       })
       .strict()
-      .refine((p) => p.action !== 'configure' || p.maxActive || p.admitPerTick || p.tickMs, {
-        message: 'configure needs at least one of maxActive, admitPerTick, tickMs',
-      }),
+      .refine(
+        (p) => p.action !== 'configure' || p.maxActive || p.admitPerTick || p.tickMs || p.targetHoldP95Ms || p.auto !== undefined,
+        { message: 'configure needs at least one of maxActive, admitPerTick, tickMs, targetHoldP95Ms, auto' },
+      ),
     reply: AdmissionState,
   },
 } as const;

@@ -8,18 +8,27 @@ import {
   type CommandName,
   type CommandPayload,
   type CommandReply,
+  type CompactSeatMap,
   commands,
+  type FullSeatMap,
 } from './commands.js';
 import type { AdminPushName, AdminPushPayload, PushName, PushPayload } from './pushes.js';
 
 /** camelCase method name for a command: `seats:hold` -> `seatsHold`. */
 type MethodName<K extends string> = K extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : K;
 
+/** The reply a payload gets: `seats:subscribe` answers in the format it asked for (v1.1). */
+export type ReplyFor<K extends CommandName, P> = K extends 'seats:subscribe'
+  ? P extends { format: 'compact' }
+    ? CompactSeatMap
+    : FullSeatMap
+  : CommandReply<K>;
+
 export type CommandMethods = {
-  [K in CommandName as MethodName<K>]: (
-    payload: CommandPayload<K>,
+  [K in CommandName as MethodName<K>]: <P extends CommandPayload<K>>(
+    payload: P,
     opts?: { timeoutMs?: number },
-  ) => Promise<Ack<CommandReply<K>>>;
+  ) => Promise<Ack<ReplyFor<K, P>>>;
 };
 export type AdminCommandMethods = {
   [K in AdminCommandName as MethodName<K>]: (

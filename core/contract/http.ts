@@ -153,3 +153,21 @@ export type AnalyticsReport = z.infer<typeof AnalyticsReport>;
 export const HttpError = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
+
+/** v1.1 GET /api/events/:id/seats: the static layout; `index` runs 0..capacity-1, never changes. */
+export const SeatLayout = z.object({
+  eventId: Id,
+  layoutVersion: z.number().int().min(1),
+  sections: z.array(z.object({ id: Id, name: z.string(), priceCents: Cents, position: z.number().int() })),
+  seats: z.array(
+    z.object({
+      id: Id,
+      index: z.number().int().min(0),
+      section: z.string(),
+      row: z.number().int(),
+      number: z.number().int(),
+      priceCents: Cents,
+    }),
+  ),
+});
+export type SeatLayout = z.infer<typeof SeatLayout>;

@@ -1,5 +1,6 @@
 export * from './ack.js';
 export * from './commands.js';
+export * from './compact-seat-view.js';
 export * from './error-codes.js';
 export * from './http.js';
 export * from './primitives.js';

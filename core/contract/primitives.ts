@@ -30,6 +30,10 @@ export const AdmissionSettings = z
     admitPerTick: z.number().int().min(1).max(100_000),
     tickMs: z.number().int().min(50).max(60_000),
     sessionTtlSeconds: z.number().int().min(10).max(86_400),
+    /** v1.1 closed loop: the hold/confirm ack p95 the admission rate steers towards (default 250). */
+    targetHoldP95Ms: z.number().int().min(10).max(60_000).optional(),
+    /** v1.1 closed loop on (default) or off (fixed admitPerTick). */
+    auto: z.boolean().optional(),
   })
   .strict();
 export type AdmissionSettings = z.infer<typeof AdmissionSettings>;

@@ -1,9 +1,16 @@
 import { z } from 'zod';
-import { AnalyticsSnapshot } from './commands.js';
+import { AnalyticsSnapshot, Availability } from './commands.js';
 import { Cents, Id, IsoTime, SeatRef, SeatStatus } from './primitives.js';
 
 export const SeatChange = z.object({ seatId: Id, status: SeatStatus, version: z.number().int() });
 export type SeatChange = z.infer<typeof SeatChange>;
+
+/** v1.1 compact change: `[seat index, 'a' | 'h' | 's']`. */
+export const CompactSeatChange = z.tuple([z.number().int().min(0), z.enum(['a', 'h', 's'])]);
+export type CompactSeatChange = z.infer<typeof CompactSeatChange>;
+
+export const QueueRoomState = z.enum(['paused', 'resumed', 'sold_out', 'cancelled']);
+export type QueueRoomState = z.infer<typeof QueueRoomState>;
 
 /** Server pushes on namespace `/`. */
 export const pushes = {
@@ -13,6 +20,7 @@ export const pushes = {
     position: z.number().int().nullable(),
     ahead: z.number().int(),
     etaSeconds: z.number().int().nullable(),
+    paused: z.boolean().optional(),
   }),
   'queue:admitted': z.object({ eventId: Id, admissionToken: z.string(), expiresAt: IsoTime }),
   'hold:expired': z.object({ holdId: Id, eventId: Id }),
@@ -24,6 +32,17 @@ export const pushes = {
     totalCents: Cents,
     expiresAt: IsoTime,
   }),
+  /** v1.1: to compact subscribers instead of `seats:changed`; `prevSeq` not the last seen = resync. */
+  'seats:delta': z.object({
+    eventId: Id,
+    seq: z.number().int().min(0),
+    prevSeq: z.number().int().min(0),
+    changes: z.array(CompactSeatChange),
+  }),
+  /** v1.1: at most one per second per event, while availability changes. */
+  'availability:changed': Availability,
+  /** v1.1: to every socket waiting in the event's room. */
+  'queue:state': z.object({ eventId: Id, state: QueueRoomState, at: IsoTime }),
 } as const;
 
 /** Server pushes on namespace `/admin`. */

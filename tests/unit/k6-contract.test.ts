@@ -28,6 +28,8 @@ describe('k6 contract constants', () => {
     const eventId = randomUUID();
     const valid: [keyof typeof commands, unknown][] = [
       ['seats:subscribe', k6.payloads.eventOnly(eventId)],
+      ['seats:subscribe', k6.payloads.subscribeCompact(eventId)],
+      ['availability:subscribe', k6.payloads.eventOnly(eventId)],
       ['queue:join', k6.payloads.eventOnly(eventId)],
       ['queue:leave', k6.payloads.eventOnly(eventId)],
       ['seats:hold', k6.payloads.holdBestAvailable({ eventId, admissionToken: 't', idempotencyKey: randomUUID(), quantity: 3 })],

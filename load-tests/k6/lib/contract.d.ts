@@ -8,6 +8,7 @@ export declare const EXPECTED_ERRORS: Record<string, string[]>;
 export declare function isExpectedError(command: string, code: string): boolean;
 export declare const payloads: {
   eventOnly(eventId: string): { eventId: string };
+  subscribeCompact(eventId: string): { eventId: string; format: 'compact' };
   holdBestAvailable(p: {
     eventId: string;
     admissionToken: string;

@@ -16,6 +16,8 @@ export const COMMANDS = [
   'booking:cancel',
   'waitlist:join',
   'waitlist:leave',
+  'availability:subscribe',
+  'availability:unsubscribe',
 ];
 /** Commands on namespace `/admin`. */
 export const ADMIN_COMMANDS = ['analytics:subscribe', 'analytics:unsubscribe', 'queue:control'];
@@ -27,6 +29,9 @@ export const PUSHES = [
   'hold:expired',
   'waitlist:position',
   'waitlist:offer',
+  'seats:delta',
+  'availability:changed',
+  'queue:state',
 ];
 export const ADMIN_PUSHES = ['analytics:update'];
 
@@ -70,6 +75,9 @@ export function isExpectedError(command, code) {
 export const payloads = {
   /** @param {string} eventId */
   eventOnly: (eventId) => ({ eventId }),
+  /** v1.1 compact seat state: one character per seat index, then `seats:delta` pushes.
+   * @param {string} eventId */
+  subscribeCompact: (eventId) => ({ eventId, format: 'compact' }),
   /**
    * Best available seats (in a section when given).
    * @param {{eventId: string, admissionToken: string, idempotencyKey: string, quantity: number, section?: string}} p
