@@ -1,3 +1,4 @@
+import type { EndedSessions } from '../core/auth/ended-sessions.js';
 import type { InFlight } from '../core/in-flight.js';
 import type { SeatJobs } from '../core/jobs/seat-jobs.js';
 import type { ProcessContext } from '../core/process-context.js';
@@ -14,4 +15,6 @@ export interface AppContext extends ProcessContext {
   isShuttingDown: () => boolean;
   /** Commands being handled; shutdown waits for them before closing the pools. */
   inFlight: InFlight;
+  /** Users whose sessions were ended (role change, revocation): their older tokens are dead. */
+  endedSessions?: EndedSessions;
 }

@@ -1,5 +1,6 @@
 import uWS from 'uWebSockets.js';
 import { randomUUID } from 'node:crypto';
+import { watchEndedSessions } from '../core/auth/ended-sessions.js';
 import { closeOnce } from '../core/close-once.js';
 import type { Config } from '../core/config.js';
 import { createPool } from '../core/db/pool.js';
@@ -19,6 +20,7 @@ import { registerAuthRoutes } from './http/routes/auth-routes.js';
 import { registerCatalogRoutes } from './http/routes/catalog-routes.js';
 import { extraHttpRoutes } from './http/routes/extra-routes.js';
 import { registerOpsRoutes } from './http/routes/ops-routes.js';
+import { closeUserSockets } from './socket/close-user-sockets.js';
 import { createSocketServer, wireSocketServer } from './socket/create-socket-server.js';
 import { startConnectionReports } from './socket/report-connections.js';
 
@@ -45,6 +47,13 @@ export async function startGateway(
     metrics.fanoutLag.observe((Date.now() - since) / 1000),
   );
   const keys = createKeys(config.redisPrefix);
+  const endedSessions = await watchEndedSessions(
+    redis,
+    connectRedis(config.redisUrl),
+    keys,
+    config.accessTokenTtlSeconds * 1000,
+    (ended) => closeUserSockets(io, ended.userId, ended.reason),
+  );
   const seatJobs = createSeatJobs(config.redisUrl, keys);
   const app: AppContext = {
     config,
@@ -60,11 +69,13 @@ export async function startGateway(
     now: () => new Date(),
     isShuttingDown: () => shuttingDown,
     inFlight: createInFlight(),
+    endedSessions,
   };
   const router = createRouter(uws, {
     maxBodyBytes: config.httpMaxBodyBytes,
     log,
     isShuttingDown: app.isShuttingDown,
+    isSessionEnded: endedSessions.isEnded,
     onResponse: (method, route, status, seconds) => metrics.http.observe({ method, route, status: String(status) }, seconds),
   });
   registerOpsRoutes(router, app);
@@ -106,6 +117,7 @@ export async function startGateway(
         ['socket.io', () => io.close()],
         ['connection report', () => connectionReports.stop()],
         ['seat jobs', () => seatJobs.close()],
+        ['ended sessions', () => endedSessions.close()],
         ['redis', () => Promise.all([redis.quit(), pub.quit(), sub.quit()])],
         ['postgres', () => pool.end()],
       ],

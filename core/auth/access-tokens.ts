@@ -7,13 +7,26 @@ import { secretKeyOf } from './secret-key.js';
 export interface Principal {
   userId: string;
   role: Role;
+  /** When the token was signed (ms); a token older than the user's last session end is dead. */
+  issuedAtMs?: number;
+  /** When the token stops being valid (ms); a live socket checks it on every command. */
+  expiresAtMs?: number;
 }
 
-const Claims = z.object({ sub: z.string().uuid(), role: Role, typ: z.literal('access') });
+// `ims` is the issue time in ms: `iat` has whole seconds, too coarse to tell a token signed just
+// before an admin ended the user's sessions from a login a few ms after.
+const Claims = z.object({
+  sub: z.string().uuid(),
+  role: Role,
+  typ: z.literal('access'),
+  iat: z.number(),
+  exp: z.number(),
+  ims: z.number().optional(),
+});
 const ISSUER = 'evently';
 
 export function signAccessToken(p: Principal, secret: string, ttlSeconds: number): string {
-  return jwt.sign({ role: p.role, typ: 'access' }, secretKeyOf(secret), {
+  return jwt.sign({ role: p.role, typ: 'access', ims: Date.now() }, secretKeyOf(secret), {
     algorithm: 'HS256',
     subject: p.userId,
     issuer: ISSUER,
@@ -35,5 +48,6 @@ export function verifyAccessToken(token: unknown, secret: string): Principal {
   }
   const claims = Claims.safeParse(decoded);
   if (!claims.success) throw new AppError('UNAUTHENTICATED', 'invalid access token');
-  return { userId: claims.data.sub, role: claims.data.role };
+  const c = claims.data;
+  return { userId: c.sub, role: c.role, issuedAtMs: c.ims ?? c.iat * 1000, expiresAtMs: c.exp * 1000 };
 }

@@ -43,11 +43,14 @@ export const pushes = {
   'availability:changed': Availability,
   /** v1.1: to every socket waiting in the event's room. */
   'queue:state': z.object({ eventId: Id, state: QueueRoomState, at: IsoTime }),
+  /** Sent right before the server closes a socket whose sessions ended (role change, revocation). */
+  'session:ended': z.object({ reason: z.string() }),
 } as const;
 
 /** Server pushes on namespace `/admin`. */
 export const adminPushes = {
   'analytics:update': AnalyticsSnapshot,
+  'session:ended': z.object({ reason: z.string() }),
 } as const;
 
 export type Pushes = typeof pushes;

@@ -11,6 +11,10 @@ export function createKeys(prefix: string) {
     /** Socket.IO adapter / emitter channel prefix. */
     socketChannel: `${prefix}sio`,
     loginFailures: `${prefix}rl:login`,
+    /** HASH userId -> ms when that user's sessions were ended (tokens issued before are dead). */
+    sessionsEnded: `${prefix}sessions:ended`,
+    /** Pub/sub channel telling every gateway to close one user's live sockets. */
+    sessionsEndedChannel: `${prefix}sessions:ended:ch`,
     // waiting room
     queue: (eventId: string) => `${ev(eventId)}:queue`,
     preQueue: (eventId: string) => `${ev(eventId)}:prequeue`,

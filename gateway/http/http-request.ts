@@ -1,3 +1,5 @@
+import type { Principal } from '../../core/auth/access-tokens.js';
+
 export interface HttpRequest {
   method: string;
   path: string;
@@ -8,6 +10,8 @@ export interface HttpRequest {
   body: unknown;
   requestId: string;
   ip: string;
+  /** Set by the router: true when this principal's sessions were ended after its token was issued. */
+  isSessionEnded?: (principal: Principal) => boolean;
 }
 
 export interface HttpResponse {

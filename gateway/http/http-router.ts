@@ -1,5 +1,6 @@
 import type { TemplatedApp, HttpRequest as UwsRequest, HttpResponse as UwsResponse } from 'uWebSockets.js';
 import { randomUUID } from 'node:crypto';
+import type { Principal } from '../../core/auth/access-tokens.js';
 import { AppError } from '../../core/domain/app-error.js';
 import type { Logger } from '../../core/log.js';
 import { httpErrorReply } from './http-error-reply.js';
@@ -13,6 +14,7 @@ export interface RouterOptions {
   log: Logger;
   onResponse?: (method: string, route: string, status: number, seconds: number) => void;
   isShuttingDown?: () => boolean;
+  isSessionEnded?: (principal: Principal) => boolean;
 }
 
 const textDecoder = new TextDecoder();
@@ -118,6 +120,7 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
         body: undefined,
         requestId,
         ip: textDecoder.decode(res.getRemoteAddressAsText()),
+        isSessionEnded: options.isSessionEnded,
       };
       const log = options.log.child({ requestId });
       const finish = (reply: HttpResponse) => {

@@ -6,7 +6,9 @@ export function requireUser(req: HttpRequest, secret: string): Principal {
   const header = req.headers.authorization ?? '';
   const match = /^Bearer (.+)$/i.exec(header);
   if (!match) throw new AppError('UNAUTHENTICATED', 'missing bearer token');
-  return verifyAccessToken(match[1], secret);
+  const principal = verifyAccessToken(match[1], secret);
+  if (req.isSessionEnded?.(principal)) throw new AppError('UNAUTHENTICATED', 'this session has ended: sign in again');
+  return principal;
 }
 
 export function requireAdmin(req: HttpRequest, secret: string): Principal {

@@ -1,5 +1,6 @@
 import type { Principal } from '../../core/auth/access-tokens.js';
 import { verifyAccessToken } from '../../core/auth/access-tokens.js';
+import type { EndedSessions } from '../../core/auth/ended-sessions.js';
 import { isAppError } from '../../core/domain/app-error.js';
 
 type Next = (err?: Error) => void;
@@ -15,7 +16,7 @@ function refuse(next: Next, code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: stri
 }
 
 /** `/`: the token is optional; a token that is present must be valid. */
-export function authenticateUser(secret: string) {
+export function authenticateUser(secret: string, sessions?: EndedSessions) {
   return (socket: Handshakeable, next: Next) => {
     const token = socket.handshake.auth?.token;
     if (token === undefined || token === null || token === '') {
@@ -23,7 +24,9 @@ export function authenticateUser(secret: string) {
       return next();
     }
     try {
-      socket.data.principal = verifyAccessToken(token, secret);
+      const principal = verifyAccessToken(token, secret);
+      if (sessions?.isEnded(principal)) return refuse(next, 'UNAUTHENTICATED', 'this session has ended: sign in again');
+      socket.data.principal = principal;
       next();
     } catch (err) {
       refuse(next, 'UNAUTHENTICATED', isAppError(err) ? err.message : 'invalid token');
@@ -32,10 +35,11 @@ export function authenticateUser(secret: string) {
 }
 
 /** `/admin`: an admin's valid token or nothing. */
-export function authenticateAdmin(secret: string) {
+export function authenticateAdmin(secret: string, sessions?: EndedSessions) {
   return (socket: Handshakeable, next: Next) => {
     try {
       const principal = verifyAccessToken(socket.handshake.auth?.token, secret);
+      if (sessions?.isEnded(principal)) return refuse(next, 'UNAUTHENTICATED', 'this session has ended: sign in again');
       if (principal.role !== 'admin') return refuse(next, 'FORBIDDEN', 'admins only');
       socket.data.principal = principal;
       next();

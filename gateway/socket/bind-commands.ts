@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Principal } from '../../core/auth/access-tokens.js';
+import { checkPrincipalLive } from '../../core/auth/check-principal-live.js';
 import { parseInput } from '../../core/contract/parse-input.js';
 import { AppError } from '../../core/domain/app-error.js';
 import type { AppContext } from '../app-context.js';
@@ -54,6 +55,7 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
       };
       const run = async () => {
         if (app.isShuttingDown()) throw new AppError('SHUTTING_DOWN', 'server is shutting down');
+        checkPrincipalLive(socket.data.principal, app.endedSessions, app.now().getTime());
         const payload = parseInput(schema, args.length === 2 ? args[0] : undefined);
         if (!handler) throw new AppError('INTERNAL', `${name} is not available`, undefined, false);
         return handler(payload, call);

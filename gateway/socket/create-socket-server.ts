@@ -29,7 +29,7 @@ export function createSocketServer(config: Config, uws: TemplatedApp, pub: Redis
 /** Authentication, rooms, lifecycle hooks and command bindings for both namespaces. */
 export function wireSocketServer(app: AppContext): void {
   const { io, config, metrics, log } = app;
-  io.use(authenticateUser(config.jwtAccessSecret));
+  io.use(authenticateUser(config.jwtAccessSecret, app.endedSessions));
   io.on('connection', (socket) => {
     metrics.connections.inc({ namespace: '/' });
     const principal = socket.data.principal;
@@ -48,9 +48,11 @@ export function wireSocketServer(app: AppContext): void {
     });
   });
   const admin = io.of('/admin') as unknown as AdminNamespace;
-  admin.use(authenticateAdmin(config.jwtAccessSecret));
+  admin.use(authenticateAdmin(config.jwtAccessSecret, app.endedSessions));
   admin.on('connection', (socket) => {
     metrics.connections.inc({ namespace: '/admin' });
+    // So ending this admin's sessions can find and close its /admin sockets too.
+    if (socket.data.principal) void socket.join(rooms.user(socket.data.principal.userId));
     bindCommands(app, socket, adminCommands, adminCommandHandlers);
     socket.on('disconnect', () => metrics.connections.dec({ namespace: '/admin' }));
   });

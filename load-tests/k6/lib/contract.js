@@ -32,8 +32,9 @@ export const PUSHES = [
   'seats:delta',
   'availability:changed',
   'queue:state',
+  'session:ended',
 ];
-export const ADMIN_PUSHES = ['analytics:update'];
+export const ADMIN_PUSHES = ['analytics:update', 'session:ended'];
 
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
