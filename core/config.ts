@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { parseClusterNodes, type RedisTarget } from './redis/redis-target.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -22,7 +23,20 @@ const EnvSchema = z.object({
   REDIS_URL: z
     .string()
     .url()
-    .refine((u) => /^rediss?:/.test(u), 'must be a redis:// URL'),
+    .refine((u) => /^rediss?:/.test(u), 'must be a redis:// URL')
+    .optional(),
+  /** Seed nodes of a Redis Cluster instead of REDIS_URL: `host:port,host:port,...`. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .superRefine((raw, ctx) => {
+      try {
+        parseClusterNodes(raw);
+      } catch (err) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+      }
+    })
+    .optional(),
+  REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(2000),
   REDIS_PREFIX: z
     .string()
     .min(1)
@@ -45,6 +59,7 @@ const EnvSchema = z.object({
   QUEUE_GRACE_SECONDS: int(0, 3600).default(60),
   QUEUE_POSITION_PUSH_MS: int(100, 60_000).default(1000),
   ADMISSION_RECONCILE_MS: int(100, 60_000).default(1000),
+  SCHEDULER_REASSERT_MS: int(100, 60_000).default(2000),
   REDLOCK_ENABLED: bool.default('true'),
   REDLOCK_TTL_MS: int(100, 60_000).default(2000),
   SEAT_FANOUT_COALESCE_MS: int(0, 1000).default(10),
@@ -65,6 +80,9 @@ function crossFieldProblems(input: Record<string, string | undefined>): string[]
   if ((input.ADMIN_EMAIL === undefined) !== (input.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_PASSWORD: set ADMIN_EMAIL and ADMIN_PASSWORD together');
   }
+  if ((input.REDIS_URL === undefined) === (input.REDIS_CLUSTER_NODES === undefined)) {
+    problems.push('REDIS_URL: set exactly one of REDIS_URL (one server) and REDIS_CLUSTER_NODES (a Redis Cluster)');
+  }
   return problems;
 }
 
@@ -78,7 +96,8 @@ export interface Config {
   readonly port: number;
   readonly databaseUrl: string;
   readonly pgPoolSize: number;
-  readonly redisUrl: string;
+  /** One Redis server or a Redis Cluster (REDIS_URL or REDIS_CLUSTER_NODES). */
+  readonly redis: RedisTarget;
   readonly redisPrefix: string;
   readonly socketAdapter: Env['SOCKET_ADAPTER'];
   readonly jwtAccessSecret: string;
@@ -98,6 +117,8 @@ export interface Config {
   readonly queuePositionPushMs: number;
   /** How often workers mirror event rows into Redis and keep one tick scheduler per on-sale event. */
   readonly admissionReconcileMs: number;
+  /** How often workers re-create BullMQ job schedulers a Redis restart wiped (also on reconnect). */
+  readonly schedulerReassertMs: number;
   readonly redlockEnabled: boolean;
   readonly redlockTtlMs: number;
   readonly seatFanoutCoalesceMs: number;
@@ -146,7 +167,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     pgPoolSize: e.PG_POOL_SIZE,
-    redisUrl: e.REDIS_URL,
+    redis: {
+      ...(e.REDIS_CLUSTER_NODES ? parseClusterNodes(e.REDIS_CLUSTER_NODES) : { kind: 'single', url: e.REDIS_URL as string }),
+      // A Redis command that gets no answer in this long fails (retryable) instead of waiting.
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
     redisPrefix: e.REDIS_PREFIX,
     socketAdapter: e.SOCKET_ADAPTER,
     jwtAccessSecret: e.JWT_ACCESS_SECRET,
@@ -165,6 +190,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     queueGraceSeconds: e.QUEUE_GRACE_SECONDS,
     queuePositionPushMs: e.QUEUE_POSITION_PUSH_MS,
     admissionReconcileMs: e.ADMISSION_RECONCILE_MS,
+    schedulerReassertMs: e.SCHEDULER_REASSERT_MS,
     redlockEnabled: e.REDLOCK_ENABLED,
     redlockTtlMs: e.REDLOCK_TTL_MS,
     seatFanoutCoalesceMs: e.SEAT_FANOUT_COALESCE_MS,

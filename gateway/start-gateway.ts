@@ -8,7 +8,7 @@ import { createInFlight } from '../core/in-flight.js';
 import { createSeatJobs } from '../core/jobs/seat-jobs.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createMetrics } from '../core/metrics.js';
-import { connectRedis } from '../core/redis/connect-redis.js';
+import { connectRedis, whenRedisReady } from '../core/redis/connect-redis.js';
 import { createKeys } from '../core/redis/keys.js';
 import { createSeatLocks } from '../core/redis/seat-locks.js';
 import { runShutdown } from '../core/run-shutdown.js';
@@ -24,6 +24,8 @@ import { closeUserSockets } from './socket/close-user-sockets.js';
 import { createSocketServer, wireSocketServer } from './socket/create-socket-server.js';
 import { startConnectionReports } from './socket/report-connections.js';
 
+const REDIS_STARTUP_TIMEOUT_MS = 15_000;
+
 export interface RunningGateway {
   port: number;
   app: AppContext;
@@ -36,9 +38,11 @@ export async function startGateway(
   log: Logger = createLogger(config.logLevel, { role: 'gateway', instance: config.instanceId }),
 ): Promise<RunningGateway> {
   const pool = createPool(config.databaseUrl, config.pgPoolSize);
-  const redis = connectRedis(config.redisUrl);
-  const pub = connectRedis(config.redisUrl);
-  const sub = connectRedis(config.redisUrl);
+  const redis = connectRedis(config.redis);
+  const pub = connectRedis(config.redis, { role: 'stream' });
+  const sub = connectRedis(config.redis, { role: 'stream' });
+  // Commands fail fast while Redis is away; at start-up that means: wait for it, or exit.
+  await whenRedisReady(redis, REDIS_STARTUP_TIMEOUT_MS);
   const metrics = createMetrics(config.instanceId);
   const uws = uWS.App();
   const io = createSocketServer(config, uws, pub, sub);
@@ -49,12 +53,12 @@ export async function startGateway(
   const keys = createKeys(config.redisPrefix);
   const endedSessions = await watchEndedSessions(
     redis,
-    connectRedis(config.redisUrl),
+    connectRedis(config.redis, { role: 'stream' }),
     keys,
     config.accessTokenTtlSeconds * 1000,
     (ended) => closeUserSockets(io, ended.userId, ended.reason),
   );
-  const seatJobs = createSeatJobs(config.redisUrl, keys);
+  const seatJobs = createSeatJobs(config.redis, keys);
   const app: AppContext = {
     config,
     log,

@@ -47,7 +47,7 @@ async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<
 }
 
 async function redisAnswers(url: string): Promise<boolean> {
-  const r = connectRedis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 1500 });
+  const r = connectRedis(url, { extra: { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1500 } });
   try {
     await r.connect();
     return (await r.ping()) === 'PONG';

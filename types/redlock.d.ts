@@ -2,7 +2,7 @@
 // condition, so NodeNext resolution cannot see them. This re-declares the part we use.
 declare module 'redlock' {
   import type { EventEmitter } from 'node:events';
-  import type { Redis } from 'ioredis';
+  import type { Cluster, Redis } from 'ioredis';
 
   export interface Settings {
     readonly driftFactor: number;
@@ -22,7 +22,7 @@ declare module 'redlock' {
     release(): Promise<unknown>;
   }
   export default class Redlock extends EventEmitter {
-    constructor(clients: Iterable<Redis>, settings?: Partial<Settings>);
+    constructor(clients: Iterable<Redis | Cluster>, settings?: Partial<Settings>);
     acquire(resources: string[], duration: number, settings?: Partial<Settings>): Promise<Lock>;
     release(lock: Lock, settings?: Partial<Settings>): Promise<unknown>;
   }

@@ -3,13 +3,15 @@ import type { Config } from '../core/config.js';
 import { createPool } from '../core/db/pool.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createMetrics } from '../core/metrics.js';
-import { connectRedis } from '../core/redis/connect-redis.js';
+import { connectRedis, whenRedisReady } from '../core/redis/connect-redis.js';
 import { createSocketEmitter } from '../core/redis/create-socket-emitter.js';
 import { createKeys } from '../core/redis/keys.js';
 import { runShutdown } from '../core/run-shutdown.js';
 import { createSeatChangePublisher } from '../core/seat-change-publisher.js';
 import type { WorkerContext, WorkerModule } from './worker-context.js';
 import { workerModules } from './worker-modules.js';
+
+const REDIS_STARTUP_TIMEOUT_MS = 15_000;
 
 export interface RunningWorkers {
   ctx: WorkerContext;
@@ -22,8 +24,10 @@ export async function startWorkers(
   modules: readonly WorkerModule[] = workerModules,
 ): Promise<RunningWorkers> {
   const pool = createPool(config.databaseUrl, Math.min(config.pgPoolSize, 10));
-  const redis = connectRedis(config.redisUrl);
-  const emitterRedis = connectRedis(config.redisUrl);
+  const redis = connectRedis(config.redis);
+  const emitterRedis = connectRedis(config.redis, { role: 'stream' });
+  // Commands fail fast while Redis is away; at start-up that means: wait for it, or exit.
+  await whenRedisReady(redis, REDIS_STARTUP_TIMEOUT_MS);
   const emitter = createSocketEmitter(config.socketAdapter, emitterRedis, config.redisPrefix + 'sio');
   const metrics = createMetrics(config.instanceId);
   const ctx: WorkerContext = {

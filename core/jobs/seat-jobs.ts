@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { connectRedis } from '../redis/connect-redis.js';
 import type { Keys } from '../redis/keys.js';
+import type { RedisTarget } from '../redis/redis-target.js';
 
 export interface ExpireHoldJob {
   holdId: string;
@@ -18,8 +19,8 @@ export interface SeatJobs {
   close(): Promise<void>;
 }
 
-export function createSeatJobs(redisUrl: string, keys: Keys, now: () => Date = () => new Date()): SeatJobs {
-  const connection = connectRedis(redisUrl);
+export function createSeatJobs(redis: RedisTarget | string, keys: Keys, now: () => Date = () => new Date()): SeatJobs {
+  const connection = connectRedis(redis);
   const defaults = { removeOnComplete: true, removeOnFail: 1000, attempts: 3, backoff: { type: 'exponential', delay: 200 } };
   const expiry = new Queue<ExpireHoldJob>(keys.holdExpiryQueue, {
     connection,

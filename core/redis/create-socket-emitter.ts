@@ -1,7 +1,7 @@
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import { Emitter } from '@socket.io/redis-emitter';
 import { Server } from 'socket.io';
-import type { Redis } from './connect-redis.js';
+import { duplicateRedis, type Redis } from './connect-redis.js';
 
 export type SocketAdapterKind = 'sharded' | 'pubsub';
 
@@ -23,8 +23,7 @@ export function createSocketEmitter(kind: SocketAdapterKind, redis: Redis, chann
     const emitter = new Emitter(redis, { key: channelPrefix });
     return { to: (room) => emitter.to(room), of: (nsp) => emitter.of(nsp), close: async () => {} };
   }
-  const sub = redis.duplicate();
-  sub.on('error', () => {});
+  const sub = duplicateRedis(redis);
   const io = new Server({ adapter: createShardedAdapter(redis, sub, { channelPrefix }) as never });
   const used = new Set(['/']);
   return {

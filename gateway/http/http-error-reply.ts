@@ -1,11 +1,12 @@
 import { httpStatusOf } from '../../core/contract/error-codes.js';
 import { translatePgError } from '../../core/db/translate-pg-error.js';
 import { isAppError } from '../../core/domain/app-error.js';
+import { translateRedisError } from '../../core/redis/translate-redis-error.js';
 import type { HttpResponse } from './http-request.js';
 
 /** The one place any error becomes an HTTP reply; never leaks a stack. */
 export function httpErrorReply(error: unknown): { response: HttpResponse; unexpected: boolean } {
-  const err = translatePgError(error);
+  const err = translateRedisError(translatePgError(error));
   if (isAppError(err)) {
     const error: Record<string, unknown> = { code: err.code, message: err.message };
     if (err.details !== undefined) error.details = err.details;

@@ -6,7 +6,7 @@ import { waitUntil } from './wait-until.js';
 
 /** Reads an event's waiting room straight from Redis (what the test can see, not what it asserts). */
 export function createQueueProbe(config: Config) {
-  const redis = connectRedis(config.redisUrl);
+  const redis = connectRedis(config.redis);
   const keys = createKeys(config.redisPrefix);
   afterAll(() => redis.disconnect());
   const stats = (eventId: string) => redis.hgetall(keys.admissionStats(eventId));

@@ -2,6 +2,7 @@ import { type Job, Queue, Worker } from 'bullmq';
 import { closeOnce } from '../../core/close-once.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
 import { reconcileAdmissionControls } from '../../core/use-cases/queue/reconcile-admission-controls.js';
+import { keepJobSchedulers } from '../keep-job-schedulers.js';
 import type { WorkerModule } from '../worker-context.js';
 import { admitTick } from './admit-tick.js';
 import { pushAllQueuePositions } from './push-all-queue-positions.js';
@@ -24,8 +25,8 @@ export interface TickJobData {
 export const admissionModule: WorkerModule = {
   name: 'admission',
   async start(ctx) {
-    const queueConnection = connectRedis(ctx.config.redisUrl);
-    const workerConnection = connectRedis(ctx.config.redisUrl);
+    const queueConnection = connectRedis(ctx.config.redis);
+    const workerConnection = connectRedis(ctx.config.redis, { role: 'stream' });
     const queue = new Queue(QUEUE, { connection: queueConnection, prefix: ctx.keys.bullPrefix });
 
     const scheduleTicks = (eventId: string, tickMs: number) =>
@@ -70,12 +71,22 @@ export const admissionModule: WorkerModule = {
     worker.on('failed', (job, err) => ctx.log.warn({ err, job: job?.name }, 'admission job failed'));
     worker.on('error', (err) => ctx.log.warn({ err }, 'admission worker error'));
 
-    await queue.upsertJobScheduler('reconcile', { every: ctx.config.admissionReconcileMs }, { name: 'reconcile', opts: done });
-    await queue.upsertJobScheduler('positions', { every: ctx.config.queuePositionPushMs }, { name: 'positions', opts: done });
+    // Per-event tick schedulers are re-made by reconcile; these two must survive a Redis loss.
+    const schedulers = keepJobSchedulers(
+      queue,
+      queueConnection,
+      [
+        { id: 'reconcile', every: ctx.config.admissionReconcileMs, name: 'reconcile', opts: done },
+        { id: 'positions', every: ctx.config.queuePositionPushMs, name: 'positions', opts: done },
+      ],
+      { everyMs: ctx.config.schedulerReassertMs, log: ctx.log },
+    );
+    await schedulers.assert();
     await reconcile();
 
     return {
       close: closeOnce(async () => {
+        schedulers.stop();
         await worker.close();
         await queue.close();
         await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { closeOnce } from '../../core/close-once.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
+import { keepJobSchedulers } from '../keep-job-schedulers.js';
 import type { WorkerModule } from '../worker-context.js';
 import { runAnalyticsTick } from './run-analytics-tick.js';
 
@@ -14,8 +15,8 @@ const SCHEDULER_ID = 'analytics-tick';
 export const analyticsModule: WorkerModule = {
   name: 'analytics',
   async start(ctx) {
-    const queueConnection = connectRedis(ctx.config.redisUrl);
-    const workerConnection = connectRedis(ctx.config.redisUrl);
+    const queueConnection = connectRedis(ctx.config.redis);
+    const workerConnection = connectRedis(ctx.config.redis, { role: 'stream' });
     const name = ctx.keys.analyticsQueue;
     const queue = new Queue(name, { connection: queueConnection, prefix: ctx.keys.bullPrefix });
     queue.on('error', () => {});
@@ -35,13 +36,23 @@ export const analyticsModule: WorkerModule = {
     });
     worker.on('failed', (_job, err) => ctx.log.warn({ err }, 'analytics tick failed'));
     worker.on('error', (err) => ctx.log.warn({ err }, 'analytics worker error'));
-    await queue.upsertJobScheduler(
-      SCHEDULER_ID,
-      { every: ctx.config.analyticsIntervalMs },
-      { name: 'tick', opts: { removeOnComplete: true, removeOnFail: 100 } },
+    const schedulers = keepJobSchedulers(
+      queue,
+      queueConnection,
+      [
+        {
+          id: SCHEDULER_ID,
+          every: ctx.config.analyticsIntervalMs,
+          name: 'tick',
+          opts: { removeOnComplete: true, removeOnFail: 100 },
+        },
+      ],
+      { everyMs: ctx.config.schedulerReassertMs, log: ctx.log },
     );
+    await schedulers.assert();
     return {
       close: closeOnce(async () => {
+        schedulers.stop();
         await worker.close();
         await queue.close();
         await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);

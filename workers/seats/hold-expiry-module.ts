@@ -18,7 +18,7 @@ const SWEEP_BATCH = 500;
 export const holdExpiryModule: WorkerModule = {
   name: 'hold-expiry',
   async start(ctx) {
-    const jobs = createSeatJobs(ctx.config.redisUrl, ctx.keys, ctx.now);
+    const jobs = createSeatJobs(ctx.config.redis, ctx.keys, ctx.now);
     const expire = async (holdId: string): Promise<boolean> => {
       const ended = await expireHold(ctx.pool, holdId);
       if (!ended) return false;
@@ -28,7 +28,7 @@ export const holdExpiryModule: WorkerModule = {
       return true;
     };
 
-    const connection = connectRedis(ctx.config.redisUrl);
+    const connection = connectRedis(ctx.config.redis, { role: 'stream' });
     const worker = new Worker<ExpireHoldJob>(
       ctx.keys.holdExpiryQueue,
       async (job: Job<ExpireHoldJob>, token?: string) => {

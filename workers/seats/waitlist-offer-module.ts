@@ -17,7 +17,7 @@ import type { WorkerModule } from '../worker-context.js';
 export const waitlistOfferModule: WorkerModule = {
   name: 'waitlist-offers',
   async start(ctx) {
-    const jobs = createSeatJobs(ctx.config.redisUrl, ctx.keys, ctx.now);
+    const jobs = createSeatJobs(ctx.config.redis, ctx.keys, ctx.now);
     const offer = async (eventId: string) => {
       const offers = await offerWaitlist(ctx.pool, eventId, ctx.config.waitlistOfferTtlSeconds, ctx.now);
       for (const o of offers) {
@@ -36,7 +36,7 @@ export const waitlistOfferModule: WorkerModule = {
       if (offers.length > 0) await pushWaitlistPositions(ctx.pool, ctx.emitter, eventId);
     };
 
-    const connection = connectRedis(ctx.config.redisUrl);
+    const connection = connectRedis(ctx.config.redis, { role: 'stream' });
     const worker = new Worker<OfferWaitlistJob>(
       ctx.keys.waitlistOfferQueue,
       (job: Job<OfferWaitlistJob>) => offer(job.data.eventId),

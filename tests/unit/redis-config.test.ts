@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../core/config.js';
+import { isRedisUnavailable, translateRedisError } from '../../core/redis/translate-redis-error.js';
+
+const base = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x',
+  JWT_ACCESS_SECRET: 'a'.repeat(32),
+  ADMISSION_TOKEN_SECRET: 'b'.repeat(32),
+};
+
+function problemsOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems.join('\n');
+    throw err;
+  }
+  return '';
+}
+
+describe('Redis target in the config', () => {
+  it('takes one server from REDIS_URL, with the command timeout', () => {
+    const c = loadConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_COMMAND_TIMEOUT_MS: '750' });
+    expect(c.redis).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6379', commandTimeoutMs: 750 });
+  });
+
+  it('takes a cluster from REDIS_CLUSTER_NODES', () => {
+    const c = loadConfig({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1:7001, 127.0.0.1:7002,redis://127.0.0.1:7003' });
+    expect(c.redis).toMatchObject({
+      kind: 'cluster',
+      nodes: [
+        { host: '127.0.0.1', port: 7001 },
+        { host: '127.0.0.1', port: 7002 },
+        { host: '127.0.0.1', port: 7003 },
+      ],
+      tls: false,
+      commandTimeoutMs: 2000,
+    });
+    const secured = loadConfig({
+      ...base,
+      REDIS_CLUSTER_NODES: 'rediss://:s3cret@a.example:7001,rediss://:s3cret@b.example:7002',
+    });
+    expect(secured.redis).toMatchObject({ kind: 'cluster', password: 's3cret', tls: true });
+  });
+
+  it('wants exactly one of REDIS_URL and REDIS_CLUSTER_NODES', () => {
+    expect(problemsOf(base)).toMatch(/REDIS_URL: set exactly one/);
+    expect(problemsOf({ ...base, REDIS_URL: 'redis://x:1', REDIS_CLUSTER_NODES: 'x:1' })).toMatch(/REDIS_URL: set exactly one/);
+  });
+
+  it('names the bad cluster entry', () => {
+    expect(problemsOf({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1' })).toMatch(
+      /REDIS_CLUSTER_NODES: 127.0.0.1: needs a host and a port/,
+    );
+    expect(problemsOf({ ...base, REDIS_CLUSTER_NODES: 'http://a:1' })).toMatch(/REDIS_CLUSTER_NODES: .*redis:\/\//);
+    expect(problemsOf({ ...base, REDIS_CLUSTER_NODES: 'redis://a:1/2' })).toMatch(/no databases/);
+    expect(problemsOf({ ...base, REDIS_CLUSTER_NODES: 'rediss://a:1,redis://b:2' })).toMatch(/same scheme/);
+    expect(problemsOf({ ...base, REDIS_CLUSTER_NODES: ' , ' })).toMatch(/REDIS_CLUSTER_NODES/);
+  });
+});
+
+describe('Redis unavailable, translated once', () => {
+  it('turns connection failures into a retryable OVERLOADED with retryAfterMs', () => {
+    for (const message of [
+      "Stream isn't writeable and enableOfflineQueue options is false",
+      'Command timed out',
+      'Connection is closed.',
+      "Cluster isn't ready and enableOfflineQueue options is false",
+      'connect ECONNREFUSED 127.0.0.1:1',
+    ]) {
+      expect(isRedisUnavailable(new Error(message)), message).toBe(true);
+      expect(translateRedisError(new Error(message))).toMatchObject({
+        code: 'OVERLOADED',
+        retryable: true,
+        details: { retryAfterMs: expect.any(Number) },
+      });
+    }
+  });
+
+  it('leaves errors Redis itself answered alone (bugs stay INTERNAL)', () => {
+    const wrongType = new Error('WRONGTYPE Operation against a key holding the wrong kind of value');
+    expect(translateRedisError(wrongType)).toBe(wrongType);
+    expect(translateRedisError('not an error')).toBe('not an error');
+  });
+});
