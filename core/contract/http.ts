@@ -32,30 +32,58 @@ export const SectionInput = z
 /** At most 50,000 seats per event: enough for an arena, small enough to create in one go. */
 export const MAX_SEATS_PER_EVENT = 50_000;
 
+/** A seat layout: what an event is created with and what a venue keeps. */
+export const SectionsInput = z
+  .array(SectionInput)
+  .min(1)
+  .max(100)
+  .superRefine((sections, ctx) => {
+    const names = new Set(sections.map((s) => s.name));
+    if (names.size !== sections.length) ctx.addIssue({ code: 'custom', message: 'section names must be unique' });
+    const seats = sections.reduce((n, s) => n + s.rows * s.seatsPerRow, 0);
+    if (seats > MAX_SEATS_PER_EVENT) ctx.addIssue({ code: 'custom', message: `at most ${MAX_SEATS_PER_EVENT} seats` });
+  });
+export type SectionsInput = z.infer<typeof SectionsInput>;
+
+const Series = Text;
+const RefundPercent = z.number().int().min(0).max(100);
+
+/** Times that must come in order: presale, then sale, then the event (checked where all are known). */
+function checkTimeOrder(b: { startsAt?: string; saleStartsAt?: string; presaleStartsAt?: string | null }, ctx: z.RefinementCtx) {
+  if (b.saleStartsAt && b.startsAt && Date.parse(b.saleStartsAt) > Date.parse(b.startsAt)) {
+    ctx.addIssue({ code: 'custom', path: ['saleStartsAt'], message: 'sale must start before the event' });
+  }
+  if (b.presaleStartsAt && b.saleStartsAt && Date.parse(b.presaleStartsAt) > Date.parse(b.saleStartsAt)) {
+    ctx.addIssue({ code: 'custom', path: ['presaleStartsAt'], message: 'presale must start before the sale' });
+  }
+}
+
 export const CreateEventBody = z
   .object({
     name: Text,
-    venue: Text,
+    /** Optional with venueId: the venue's name is used. */
+    venue: Text.optional(),
     startsAt: IsoTime,
     saleStartsAt: IsoTime.optional(),
     maxSeatsPerUser: z.number().int().min(1).max(100).optional(),
     holdTtlSeconds: z.number().int().min(5).max(3600).optional(),
-    sections: z.array(SectionInput).min(1).max(100),
+    /** Optional with venueId: the venue's saved layout is copied. */
+    sections: SectionsInput.optional(),
     admission: AdmissionSettings.optional(),
+    venueId: Id.optional(),
+    series: Series.optional(),
+    presaleStartsAt: IsoTime.optional(),
+    refundPercent: RefundPercent.optional(),
   })
   .strict()
   .superRefine((body, ctx) => {
-    const names = new Set(body.sections.map((s) => s.name));
-    if (names.size !== body.sections.length) {
-      ctx.addIssue({ code: 'custom', path: ['sections'], message: 'section names must be unique' });
+    if (!body.venueId && !body.sections) {
+      ctx.addIssue({ code: 'custom', path: ['sections'], message: 'give sections or a venueId' });
     }
-    const seats = body.sections.reduce((n, s) => n + s.rows * s.seatsPerRow, 0);
-    if (seats > MAX_SEATS_PER_EVENT) {
-      ctx.addIssue({ code: 'custom', path: ['sections'], message: `at most ${MAX_SEATS_PER_EVENT} seats` });
+    if (!body.venueId && !body.venue) {
+      ctx.addIssue({ code: 'custom', path: ['venue'], message: 'give venue or a venueId' });
     }
-    if (body.saleStartsAt && Date.parse(body.saleStartsAt) > Date.parse(body.startsAt)) {
-      ctx.addIssue({ code: 'custom', path: ['saleStartsAt'], message: 'sale must start before the event' });
-    }
+    checkTimeOrder(body, ctx);
   });
 export type CreateEventBody = z.infer<typeof CreateEventBody>;
 
@@ -68,10 +96,37 @@ export const UpdateEventBody = z
     maxSeatsPerUser: z.number().int().min(1).max(100).optional(),
     holdTtlSeconds: z.number().int().min(5).max(3600).optional(),
     admission: AdmissionSettings.partial().strict().optional(),
+    /** Links the event to another venue; its seats stay as they are. */
+    venueId: Id.nullable().optional(),
+    series: Series.nullable().optional(),
+    presaleStartsAt: IsoTime.nullable().optional(),
+    refundPercent: RefundPercent.optional(),
   })
   .strict()
-  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to update' });
+  .refine((b) => Object.keys(b).length > 0, { message: 'nothing to update' })
+  .superRefine(checkTimeOrder);
 export type UpdateEventBody = z.infer<typeof UpdateEventBody>;
+
+const QueryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** GET /api/events filters; all optional, they combine (AND). */
+export const EventListQuery = z
+  .object({
+    q: z.string().trim().min(1).max(200).optional(),
+    venueId: Id.optional(),
+    series: z.string().trim().min(1).max(200).optional(),
+    from: IsoTime.optional(),
+    to: IsoTime.optional(),
+    available: QueryBool.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().min(1).max(400).optional(),
+  })
+  .strict()
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    path: ['to'],
+    message: 'to must be after from',
+  });
+export type EventListQuery = z.infer<typeof EventListQuery>;
 
 export const EventStatus = z.enum(['scheduled', 'on_sale', 'sold_out', 'ended', 'cancelled']);
 export type EventStatus = z.infer<typeof EventStatus>;
@@ -85,6 +140,10 @@ export const EventSummary = z.object({
   status: EventStatus,
   capacity: z.number().int(),
   available: z.number().int(),
+  venueId: Id.nullable(),
+  series: z.string().nullable(),
+  presaleStartsAt: IsoTime.nullable(),
+  refundPercent: z.number().int(),
 });
 export type EventSummary = z.infer<typeof EventSummary>;
 

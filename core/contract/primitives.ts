@@ -6,7 +6,7 @@ export const IsoTime = z.string().datetime({ offset: true });
 export const Cents = z.number().int().min(0).max(100_000_000);
 export const SeatStatus = z.enum(['available', 'held', 'sold']);
 export type SeatStatus = z.infer<typeof SeatStatus>;
-export const Role = z.enum(['user', 'admin']);
+export const Role = z.enum(['user', 'organizer', 'admin']);
 export type Role = z.infer<typeof Role>;
 export const IdempotencyKey = z.string().min(1).max(128);
 /** Hard cap on how many seats one request may name; the per-event limit is checked later. */

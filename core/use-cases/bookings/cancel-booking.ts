@@ -2,6 +2,7 @@ import type { SeatChange } from '../../contract/pushes.js';
 import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { AppError } from '../../domain/app-error.js';
+import { refundFor } from '../../domain/refund-policy.js';
 
 export interface CancelledBooking {
   bookingId: string;
@@ -10,16 +11,41 @@ export interface CancelledBooking {
   changes: SeatChange[];
 }
 
+interface Facts {
+  user_id: string;
+  status: string;
+  total_cents: number;
+  event_id: string;
+  starts_at: Date;
+  refund_percent: number;
+}
+
 /**
- * `booking:cancel`: full refund, seats back on sale. The guard `status = 'confirmed'` on the
- * booking row makes a second (or concurrent) cancel match nothing, so capacity can never be
- * given back twice; it answers ALREADY_CANCELLED.
+ * `booking:cancel`: refunds the event's `refundPercent` of the price and puts the seats back on
+ * sale, refused (FORBIDDEN) once the event has started. Lock order event (share) -> booking ->
+ * seats: an event cancellation holds the event row exclusively, so the two never interleave.
+ * The guard `status = 'confirmed'` makes a second (or concurrent) cancel match nothing, so
+ * capacity can never be given back twice; it answers ALREADY_CANCELLED.
  */
-export async function cancelBooking(pool: Pool, userId: string, bookingId: string): Promise<CancelledBooking> {
+export async function cancelBooking(pool: Pool, userId: string, bookingId: string, now: Date): Promise<CancelledBooking> {
   return withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ event_id: string; refund_cents: number; changes: SeatChange[] }>(
+    await tx.query('SELECT 1 FROM events WHERE id = (SELECT event_id FROM bookings WHERE id = $1) FOR SHARE', [bookingId]);
+    const { rows: found } = await tx.query<Facts>(
+      `SELECT b.user_id, b.status, b.total_cents, b.event_id, e.starts_at, e.refund_percent
+         FROM bookings b JOIN events e ON e.id = b.event_id WHERE b.id = $1 FOR UPDATE OF b`,
+      [bookingId],
+    );
+    const facts = found[0];
+    if (!facts || facts.user_id !== userId) throw new AppError('BOOKING_NOT_FOUND', 'no such booking');
+    if (facts.status !== 'confirmed') throw new AppError('ALREADY_CANCELLED', 'this booking is already cancelled');
+    const refundCents = refundFor(
+      { totalCents: facts.total_cents },
+      { startsAt: facts.starts_at, refundPercent: facts.refund_percent },
+      now,
+    );
+    const { rows } = await tx.query<{ changes: SeatChange[] }>(
       `WITH b AS (
-         UPDATE bookings SET status = 'cancelled', cancelled_at = now(), refund_cents = total_cents
+         UPDATE bookings SET status = 'cancelled', cancelled_at = now(), refund_cents = $3
           WHERE id = $1 AND user_id = $2 AND status = 'confirmed'
          RETURNING id, event_id, refund_cents
        ), s AS (
@@ -30,22 +56,13 @@ export async function cancelBooking(pool: Pool, userId: string, bookingId: strin
          INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
          SELECT $2, 'booking.cancelled', event_id, 'booking', id::text, jsonb_build_object('refundCents', refund_cents) FROM b
        )
-       SELECT b.event_id, b.refund_cents,
-              coalesce((SELECT json_agg(json_build_object('seatId', s.id, 'status', 'available', 'version', s.version)) FROM s),
+       SELECT coalesce((SELECT json_agg(json_build_object('seatId', s.id, 'status', 'available', 'version', s.version)) FROM s),
                        '[]'::json) AS changes
          FROM b`,
-      [bookingId, userId],
+      [bookingId, userId, refundCents],
     );
     const row = rows[0];
-    if (!row) {
-      const { rows: found } = await tx.query<{ status: string; user_id: string }>(
-        'SELECT status, user_id FROM bookings WHERE id = $1',
-        [bookingId],
-      );
-      const b = found[0];
-      if (!b || b.user_id !== userId) throw new AppError('BOOKING_NOT_FOUND', 'no such booking');
-      throw new AppError('ALREADY_CANCELLED', 'this booking is already cancelled');
-    }
-    return { bookingId, eventId: row.event_id, refundCents: row.refund_cents, changes: row.changes };
+    if (!row) throw new AppError('ALREADY_CANCELLED', 'this booking is already cancelled');
+    return { bookingId, eventId: facts.event_id, refundCents, changes: row.changes };
   });
 }

@@ -3,6 +3,8 @@ import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { AppError } from '../../domain/app-error.js';
+import type { Actor } from '../../domain/can-manage.js';
+import { lockManagedEvent } from './lock-managed-event.js';
 
 export interface CancelledEvent {
   eventId: string;
@@ -17,14 +19,11 @@ export interface CancelledEvent {
  * held or sold seat goes back to available (version bumped) so the seat map tells subscribers.
  * The event row is locked first so no hold or confirm can slip in beside the cancellation.
  */
-export async function cancelEvent(pool: Pool, eventId: string, actorId: string): Promise<CancelledEvent> {
+export async function cancelEvent(pool: Pool, eventId: string, actor: Actor): Promise<CancelledEvent> {
+  const actorId = actor.userId;
   return withTransaction(pool, async (tx) => {
-    const { rows: ev } = await tx.query<{ cancelled: boolean }>(
-      'SELECT cancelled_at IS NOT NULL AS cancelled FROM events WHERE id = $1 FOR UPDATE',
-      [eventId],
-    );
-    if (!ev[0]) throw new AppError('NOT_FOUND', 'no such event');
-    if (ev[0].cancelled) throw new AppError('ALREADY_CANCELLED', 'event already cancelled');
+    const ev = await lockManagedEvent(tx, actor, eventId);
+    if (ev.cancelled) throw new AppError('ALREADY_CANCELLED', 'event already cancelled');
     await tx.query('UPDATE events SET cancelled_at = now(), updated_at = now() WHERE id = $1', [eventId]);
     const { rows: changes } = await tx.query<SeatChange>(
       `WITH moved AS (

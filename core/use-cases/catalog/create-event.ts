@@ -1,30 +1,55 @@
-import type { CreateEventBody, EventDetail } from '../../contract/http.js';
-import type { Pool } from '../../db/pool.js';
+import type { CreateEventBody, EventDetail, SectionsInput } from '../../contract/http.js';
+import type { Pool, PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
+import { AppError } from '../../domain/app-error.js';
+import type { Actor } from '../../domain/can-manage.js';
+import { getManagedVenueRow } from '../venues/get-venue.js';
 import type { EventDefaults } from './event-defaults.js';
 import { getEvent } from './get-event.js';
 
-/** Creates the event, its sections and every seat of the layout in one transaction. */
+/** The layout and venue name: the body's, else copied from the venue (which the actor must manage). */
+async function resolveLayout(
+  tx: PoolClient,
+  body: CreateEventBody,
+  actor: Actor | null,
+): Promise<{ venue: string; sections: SectionsInput }> {
+  if (!body.venueId) return { venue: body.venue as string, sections: body.sections as SectionsInput };
+  if (!actor) throw new AppError('FORBIDDEN', 'venues belong to their owners');
+  const venue = await getManagedVenueRow(tx, actor, body.venueId, true);
+  return { venue: body.venue ?? venue.name, sections: body.sections ?? venue.sections };
+}
+
+/**
+ * Creates the event, its sections and every seat of the layout in one transaction; created
+ * from a venue, it copies the venue's layout (later venue edits leave this event alone).
+ */
 export async function createEvent(
   pool: Pool,
   body: CreateEventBody,
   defaults: EventDefaults,
-  actorId: string | null,
+  actor: Actor | null,
   now: Date,
 ): Promise<EventDetail> {
   const admission = body.admission ?? defaults.admission;
-  const capacity = body.sections.reduce((n, s) => n + s.rows * s.seatsPerRow, 0);
+  const actorId = actor?.userId ?? null;
+  const saleStartsAt = body.saleStartsAt ?? now.toISOString();
+  if (body.presaleStartsAt && Date.parse(body.presaleStartsAt) > Date.parse(saleStartsAt)) {
+    throw new AppError('VALIDATION_FAILED', 'presale must start before the sale', { field: 'presaleStartsAt' });
+  }
   const eventId = await withTransaction(pool, async (tx) => {
+    const { venue, sections } = await resolveLayout(tx, body, actor);
+    const capacity = sections.reduce((n, s) => n + s.rows * s.seatsPerRow, 0);
     const { rows } = await tx.query<{ id: string }>(
       `INSERT INTO events (name, venue, starts_at, sale_starts_at, max_seats_per_user, hold_ttl_seconds, capacity,
-         admission_max_active, admission_admit_per_tick, admission_tick_ms, admission_session_ttl_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+         admission_max_active, admission_admit_per_tick, admission_tick_ms, admission_session_ttl_seconds,
+         owner_id, venue_id, series, presale_starts_at, refund_percent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
       [
         body.name,
-        body.venue,
+        venue,
         body.startsAt,
-        body.saleStartsAt ?? now.toISOString(),
+        saleStartsAt,
         body.maxSeatsPerUser ?? defaults.maxSeatsPerUser,
         body.holdTtlSeconds ?? defaults.holdTtlSeconds,
         capacity,
@@ -32,6 +57,11 @@ export async function createEvent(
         admission.admitPerTick,
         admission.tickMs,
         admission.sessionTtlSeconds,
+        actorId,
+        body.venueId ?? null,
+        body.series ?? null,
+        body.presaleStartsAt ?? null,
+        body.refundPercent ?? 100,
       ],
     );
     const id = (rows[0] as { id: string }).id;
@@ -42,7 +72,7 @@ export async function createEvent(
       [
         id,
         JSON.stringify(
-          body.sections.map((s, position) => ({
+          sections.map((s, position) => ({
             name: s.name,
             position,
             price_cents: s.priceCents,
@@ -64,7 +94,7 @@ export async function createEvent(
       eventId: id,
       entityType: 'event',
       entityId: id,
-      data: { capacity },
+      data: { capacity, venueId: body.venueId ?? null },
     });
     return id;
   });

@@ -6,6 +6,7 @@ import { eventStatus } from '../../domain/event-status.js';
 export const EVENT_COLUMNS = `e.id, e.name, e.venue, e.starts_at, e.sale_starts_at, e.cancelled_at,
   e.max_seats_per_user, e.hold_ttl_seconds, e.capacity,
   e.admission_max_active, e.admission_admit_per_tick, e.admission_tick_ms, e.admission_session_ttl_seconds,
+  e.owner_id, e.venue_id, e.series, e.presale_starts_at, e.refund_percent,
   (SELECT count(*) FROM seats s WHERE s.event_id = e.id AND s.status = 'available') AS available`;
 
 export interface EventRow {
@@ -22,6 +23,11 @@ export interface EventRow {
   admission_admit_per_tick: number;
   admission_tick_ms: number;
   admission_session_ttl_seconds: number;
+  owner_id: string | null;
+  venue_id: string | null;
+  series: string | null;
+  presale_starts_at: Date | null;
+  refund_percent: number;
   available: number;
 }
 
@@ -47,6 +53,10 @@ export function toEventSummary(r: EventRow, now: Date): EventSummary {
     ),
     capacity: r.capacity,
     available: r.available,
+    venueId: r.venue_id,
+    series: r.series,
+    presaleStartsAt: r.presale_starts_at?.toISOString() ?? null,
+    refundPercent: r.refund_percent,
   };
 }
 

@@ -3,7 +3,10 @@ import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { AppError } from '../../domain/app-error.js';
+import type { Actor } from '../../domain/can-manage.js';
+import { getManagedVenueRow } from '../venues/get-venue.js';
 import { getEvent } from './get-event.js';
+import { lockManagedEvent } from './lock-managed-event.js';
 
 /** Each column and the body field that sets it; only the fields present are written. */
 const COLUMNS: readonly (readonly [string, (b: UpdateEventBody) => unknown])[] = [
@@ -17,13 +20,17 @@ const COLUMNS: readonly (readonly [string, (b: UpdateEventBody) => unknown])[] =
   ['admission_admit_per_tick', (b) => b.admission?.admitPerTick],
   ['admission_tick_ms', (b) => b.admission?.tickMs],
   ['admission_session_ttl_seconds', (b) => b.admission?.sessionTtlSeconds],
+  ['venue_id', (b) => b.venueId],
+  ['series', (b) => b.series],
+  ['presale_starts_at', (b) => b.presaleStartsAt],
+  ['refund_percent', (b) => b.refundPercent],
 ];
 
 export async function updateEvent(
   pool: Pool,
   eventId: string,
   body: UpdateEventBody,
-  actorId: string,
+  actor: Actor,
   now: Date,
 ): Promise<EventDetail> {
   const sets: string[] = [];
@@ -36,18 +43,18 @@ export async function updateEvent(
   }
   if (sets.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to update');
   await withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ id: string }>(
-      `UPDATE events SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 AND cancelled_at IS NULL
-       RETURNING id`,
-      values,
-    );
-    if (rows.length === 0) {
-      const exists = await tx.query('SELECT 1 FROM events WHERE id = $1', [eventId]);
-      throw exists.rowCount
-        ? new AppError('CONFLICT', 'a cancelled event cannot be changed')
-        : new AppError('NOT_FOUND', 'no such event');
-    }
-    await writeAudit(tx, { actorId, action: 'event.updated', eventId, entityType: 'event', entityId: eventId, data: body });
+    const current = await lockManagedEvent(tx, actor, eventId);
+    if (current.cancelled) throw new AppError('CONFLICT', 'a cancelled event cannot be changed');
+    if (body.venueId) await getManagedVenueRow(tx, actor, body.venueId, true);
+    await tx.query(`UPDATE events SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, values);
+    await writeAudit(tx, {
+      actorId: actor.userId,
+      action: 'event.updated',
+      eventId,
+      entityType: 'event',
+      entityId: eventId,
+      data: body,
+    });
   });
   return getEvent(pool, eventId, now);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CreateEventBody, UpdateEventBody } from '../../../core/contract/http.js';
+import { CreateEventBody, EventListQuery, UpdateEventBody } from '../../../core/contract/http.js';
 import { parseInput } from '../../../core/contract/parse-input.js';
 import { Id } from '../../../core/contract/primitives.js';
 import { cancelEvent } from '../../../core/use-cases/catalog/cancel-event.js';
@@ -9,10 +9,10 @@ import { listEvents } from '../../../core/use-cases/catalog/list-events.js';
 import { updateEvent } from '../../../core/use-cases/catalog/update-event.js';
 import type { AppContext } from '../../app-context.js';
 import type { Router } from '../http-router.js';
-import { requireAdmin } from '../require-principal.js';
+import { pageReply } from '../page-reply.js';
+import { requireStaff } from '../require-staff.js';
 
 const EventParams = z.object({ id: Id });
-const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 
 export function registerCatalogRoutes(router: Router, app: AppContext) {
   const secret = app.config.jwtAccessSecret;
@@ -23,28 +23,28 @@ export function registerCatalogRoutes(router: Router, app: AppContext) {
   };
 
   router.get('/api/events', async (req) => {
-    const { limit } = parseInput(ListQuery, Object.fromEntries(req.query));
-    return { status: 200, body: await listEvents(app.pool, app.now(), limit) };
+    const query = parseInput(EventListQuery, Object.fromEntries(req.query));
+    return pageReply(req, await listEvents(app.pool, app.now(), query));
   });
   router.get('/api/events/:id', async (req) => {
     const { id } = parseInput(EventParams, req.params);
     return { status: 200, body: await getEvent(app.pool, id, app.now()) };
   });
   router.post('/api/admin/events', async (req) => {
-    const admin = requireAdmin(req, secret);
+    const actor = await requireStaff(req, secret, app.pool);
     const body = parseInput(CreateEventBody, req.body);
-    return { status: 201, body: await createEvent(app.pool, body, defaults, admin.userId, app.now()) };
+    return { status: 201, body: await createEvent(app.pool, body, defaults, actor, app.now()) };
   });
   router.patch('/api/admin/events/:id', async (req) => {
-    const admin = requireAdmin(req, secret);
+    const actor = await requireStaff(req, secret, app.pool);
     const { id } = parseInput(EventParams, req.params);
     const body = parseInput(UpdateEventBody, req.body);
-    return { status: 200, body: await updateEvent(app.pool, id, body, admin.userId, app.now()) };
+    return { status: 200, body: await updateEvent(app.pool, id, body, actor, app.now()) };
   });
   router.delete('/api/admin/events/:id', async (req) => {
-    const admin = requireAdmin(req, secret);
+    const actor = await requireStaff(req, secret, app.pool);
     const { id } = parseInput(EventParams, req.params);
-    const { changes, ...result } = await cancelEvent(app.pool, id, admin.userId);
+    const { changes, ...result } = await cancelEvent(app.pool, id, actor);
     app.seatChanges.publish(id, changes);
     return { status: 200, body: result };
   });

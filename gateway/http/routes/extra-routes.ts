@@ -1,6 +1,7 @@
 import type { AppContext } from '../../app-context.js';
 import type { Router } from '../http-router.js';
 import { registerAnalyticsRoutes } from './analytics-routes.js';
+import { registerVenueRoutes } from './venue-routes.js';
 
 /** HTTP routes of later features (admin analytics...), registered after the core ones. */
-export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [registerAnalyticsRoutes];
+export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [registerAnalyticsRoutes, registerVenueRoutes];

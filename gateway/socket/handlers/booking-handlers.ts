@@ -8,7 +8,7 @@ import { afterSeatChange } from './after-seat-change.js';
 export const bookingHandlers: Handlers<typeof commands, UserSocket> = {
   'booking:list': async (_payload, call) => ({ bookings: await listBookings(call.app.pool, call.user().userId) }),
   'booking:cancel': async ({ bookingId }, call) => {
-    const cancelled = await cancelBooking(call.app.pool, call.user().userId, bookingId);
+    const cancelled = await cancelBooking(call.app.pool, call.user().userId, bookingId, call.app.now());
     afterSeatChange(call.app, cancelled.eventId, cancelled.changes);
     return { bookingId, status: 'cancelled' as const, refundCents: cancelled.refundCents };
   },
