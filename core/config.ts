@@ -5,6 +5,33 @@ import { parseClusterNodes, type RedisTarget } from './redis/redis-target.js';
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** An origin is scheme://host[:port] with nothing after it: what browsers send in `Origin`. */
+function isOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * For the same-origin web app the gateway serves at `/`: its own scripts, styles (inline style
+ * attributes too: React and uPlot set them) and API/socket calls, nothing framed or framing it.
+ */
+const DEFAULT_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /**
  * The whole environment, validated once. Nothing else reads `process.env`: the frozen result
  * is passed down. Units are in the names so tests can shrink them.
@@ -72,6 +99,26 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   LOGIN_WINDOW_SECONDS: int(1, 86_400).default(300),
   SHUTDOWN_DEADLINE_MS: int(100, 120_000).default(10_000),
+  // browser and proxy facing (issue 11 item 9)
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.every((o) => o === '*' || isOrigin(o)),
+      'comma-separated origins like https://tickets.example.com, or *',
+    ),
+  CORS_ALLOW_CREDENTIALS: bool.default('false'),
+  CORS_MAX_AGE_SECONDS: int(0, 86_400).default(600),
+  CONTENT_SECURITY_POLICY: z.string().min(1).max(4000).default(DEFAULT_CSP),
+  HSTS_MAX_AGE_SECONDS: int(0, 2 * 365 * 86_400).default(0),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
+  METRICS_PORT: int(0, 65535).optional(),
 });
 
 /** Rules across variables, checked on the raw input so they are reported with all the others. */
@@ -82,6 +129,10 @@ function crossFieldProblems(input: Record<string, string | undefined>): string[]
   }
   if ((input.REDIS_URL === undefined) === (input.REDIS_CLUSTER_NODES === undefined)) {
     problems.push('REDIS_URL: set exactly one of REDIS_URL (one server) and REDIS_CLUSTER_NODES (a Redis Cluster)');
+  }
+  // Browsers refuse `*` with credentials; echoing any origin with credentials would be worse.
+  if ((input.CORS_ALLOW_CREDENTIALS === 'true' || input.CORS_ALLOW_CREDENTIALS === '1') && input.CORS_ORIGINS?.includes('*')) {
+    problems.push('CORS_ALLOW_CREDENTIALS: cannot be combined with CORS_ORIGINS=*; list the origins');
   }
   return problems;
 }
@@ -132,6 +183,19 @@ export interface Config {
   readonly loginMaxFailures: number;
   readonly loginWindowSeconds: number;
   readonly shutdownDeadlineMs: number;
+  readonly cors: {
+    /** Exact origins allowed to call the API from a browser; `*` allows any (without credentials). */
+    readonly origins: readonly string[];
+    readonly allowCredentials: boolean;
+    readonly maxAgeSeconds: number;
+  };
+  readonly contentSecurityPolicy: string;
+  /** `Strict-Transport-Security` max-age; 0 leaves the header off (set it when served over TLS). */
+  readonly hstsMaxAgeSeconds: number;
+  /** Bearer token `/metrics` requires; without one, `/metrics` is only served on `metricsPort`. */
+  readonly metricsToken: string | null;
+  /** A separate port for `/metrics` (0: any free port); null serves it on the API port. */
+  readonly metricsPort: number | null;
 }
 
 export class ConfigError extends Error {
@@ -203,6 +267,15 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
     shutdownDeadlineMs: e.SHUTDOWN_DEADLINE_MS,
+    cors: {
+      origins: e.CORS_ORIGINS,
+      allowCredentials: e.CORS_ALLOW_CREDENTIALS,
+      maxAgeSeconds: e.CORS_MAX_AGE_SECONDS,
+    },
+    contentSecurityPolicy: e.CONTENT_SECURITY_POLICY,
+    hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    metricsPort: e.METRICS_PORT ?? null,
   });
 }
 

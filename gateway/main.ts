@@ -24,7 +24,9 @@ try {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   // Tests and supervisors read this line to learn the port.
-  process.stdout.write(`${JSON.stringify({ msg: 'ready', role: 'gateway', port: gateway.port, pid: process.pid })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ msg: 'ready', role: 'gateway', port: gateway.port, metricsPort: gateway.metricsPort, pid: process.pid })}\n`,
+  );
 } catch (err) {
   log.fatal({ err }, 'gateway failed to start');
   process.exit(1);

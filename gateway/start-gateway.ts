@@ -1,5 +1,4 @@
 import uWS from 'uWebSockets.js';
-import { randomUUID } from 'node:crypto';
 import { watchEndedSessions } from '../core/auth/ended-sessions.js';
 import { closeOnce } from '../core/close-once.js';
 import type { Config } from '../core/config.js';
@@ -14,11 +13,14 @@ import { createSeatLocks } from '../core/redis/seat-locks.js';
 import { runShutdown } from '../core/run-shutdown.js';
 import { createSeatChangePublisher } from '../core/seat-change-publisher.js';
 import type { AppContext } from './app-context.js';
-import { createRouter } from './http/http-router.js';
+import { createHttpHeaderPolicy } from './http/http-header-policy.js';
+import { createRouter, type RouterOptions } from './http/http-router.js';
+import { listenForMetrics } from './http/listen-for-metrics.js';
 import { createLoginThrottle } from './http/login-throttle.js';
 import { registerAuthRoutes } from './http/routes/auth-routes.js';
 import { registerCatalogRoutes } from './http/routes/catalog-routes.js';
 import { extraHttpRoutes } from './http/routes/extra-routes.js';
+import { registerMetricsRoute } from './http/routes/metrics-route.js';
 import { registerOpsRoutes } from './http/routes/ops-routes.js';
 import { closeUserSockets } from './socket/close-user-sockets.js';
 import { createSocketServer, wireSocketServer } from './socket/create-socket-server.js';
@@ -28,6 +30,8 @@ const REDIS_STARTUP_TIMEOUT_MS = 15_000;
 
 export interface RunningGateway {
   port: number;
+  /** The separate `/metrics` port, when METRICS_PORT is set. */
+  metricsPort: number | null;
   app: AppContext;
   close(): Promise<void>;
 }
@@ -75,13 +79,15 @@ export async function startGateway(
     inFlight: createInFlight(),
     endedSessions,
   };
-  const router = createRouter(uws, {
+  const routerOptions: RouterOptions = {
     maxBodyBytes: config.httpMaxBodyBytes,
     log,
     isShuttingDown: app.isShuttingDown,
     isSessionEnded: endedSessions.isEnded,
+    headerPolicy: createHttpHeaderPolicy(config),
     onResponse: (method, route, status, seconds) => metrics.http.observe({ method, route, status: String(status) }, seconds),
-  });
+  };
+  const router = createRouter(uws, routerOptions);
   registerOpsRoutes(router, app);
   registerAuthRoutes(
     router,
@@ -90,15 +96,9 @@ export async function startGateway(
   );
   registerCatalogRoutes(router, app);
   for (const register of extraHttpRoutes) register(router, app);
-  uws.any('/*', (res) => {
-    res.cork(() => {
-      res
-        .writeStatus('404')
-        .writeHeader('content-type', 'application/json; charset=utf-8')
-        .writeHeader('x-request-id', randomUUID());
-      res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no such route' } }));
-    });
-  });
+  registerMetricsRoute(router, app, false);
+  router.installFallbacks();
+  const metricsServer = config.metricsPort === null ? null : await listenForMetrics(app, routerOptions);
   wireSocketServer(app);
   const connectionReports = startConnectionReports(app);
 
@@ -116,6 +116,7 @@ export async function startGateway(
     await runShutdown(
       [
         ['listen socket', () => uWS.us_listen_socket_close(listenSocket)],
+        ['metrics listen socket', () => metricsServer?.close()],
         ['in-flight commands', () => app.inFlight.drained()],
         ['pending seat pushes', () => seatChanges.flushAll()],
         ['socket.io', () => io.close()],
@@ -130,5 +131,5 @@ export async function startGateway(
     );
     log.info('gateway stopped');
   });
-  return { port, app, close };
+  return { port, metricsPort: metricsServer?.port ?? null, app, close };
 }

@@ -4,6 +4,7 @@ import type { Principal } from '../../core/auth/access-tokens.js';
 import { AppError } from '../../core/domain/app-error.js';
 import type { Logger } from '../../core/log.js';
 import { httpErrorReply } from './http-error-reply.js';
+import type { HttpHeaderPolicy } from './http-header-policy.js';
 import type { HttpRequest, HttpResponse } from './http-request.js';
 
 export type HttpHandler = (req: HttpRequest) => Promise<HttpResponse>;
@@ -15,6 +16,8 @@ export interface RouterOptions {
   onResponse?: (method: string, route: string, status: number, seconds: number) => void;
   isShuttingDown?: () => boolean;
   isSessionEnded?: (principal: Principal) => boolean;
+  /** Security and CORS headers for every answer, and the preflight rules. */
+  headerPolicy?: HttpHeaderPolicy;
 }
 
 const textDecoder = new TextDecoder();
@@ -66,15 +69,21 @@ function decodePathParameter(name: string, raw: string): string {
   }
 }
 
-function send(res: UwsResponse, reply: HttpResponse, requestId: string) {
+function send(res: UwsResponse, reply: HttpResponse, requestId: string, policyHeaders: readonly (readonly [string, string])[]) {
   const text = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
   res.cork(() => {
     res.writeStatus(String(reply.status));
     res.writeHeader('content-type', reply.contentType ?? 'application/json; charset=utf-8');
     res.writeHeader('x-request-id', requestId);
+    for (const [k, v] of policyHeaders) res.writeHeader(k, v);
     for (const [k, v] of Object.entries(reply.headers ?? {})) res.writeHeader(k, v);
     res.end(text);
   });
+}
+
+/** The request id a client sent, when it looks like one; else a fresh one. */
+function requestIdOf(header: string | undefined): string {
+  return header !== undefined && /^[A-Za-z0-9-]{1,64}$/.test(header) ? header : randomUUID();
 }
 
 /** Last resort when reading the request itself failed; the response may already be gone. */
@@ -108,9 +117,7 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
         headers[k] = v;
       });
       const rawParams = paramNames.map((_, i) => uwsReq.getParameter(i) ?? '');
-      const requestId = /^[A-Za-z0-9-]{1,64}$/.test(headers['x-request-id'] ?? '')
-        ? (headers['x-request-id'] as string)
-        : randomUUID();
+      const requestId = requestIdOf(headers['x-request-id']);
       const request: HttpRequest = {
         method: method === 'del' ? 'DELETE' : method.toUpperCase(),
         path: uwsReq.getUrl(),
@@ -125,7 +132,7 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
       const log = options.log.child({ requestId });
       const finish = (reply: HttpResponse) => {
         if (state.aborted) return;
-        send(res, reply, requestId);
+        send(res, reply, requestId, options.headerPolicy?.responseHeaders(headers.origin) ?? []);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         options.onResponse?.(request.method, pattern, reply.status, seconds);
         log.debug({ method: request.method, path: request.path, status: reply.status, ms: seconds * 1000 }, 'http');
@@ -162,7 +169,38 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
       }
     });
   };
+  /** Answers outside the routes: CORS preflights and 404 for unknown paths, with the same headers. */
+  const fallback = (res: UwsResponse, uwsReq: UwsRequest, reply: (origin: string | undefined) => HttpResponse) => {
+    try {
+      const origin = uwsReq.getHeader('origin') || undefined;
+      send(res, reply(origin), requestIdOf(uwsReq.getHeader('x-request-id') || undefined), []);
+    } catch (err) {
+      options.log.error({ err }, 'HTTP fallback failed');
+      sendInternalError(res);
+    }
+  };
+  const installFallbacks = () => {
+    app.options('/*', (res, uwsReq) =>
+      fallback(res, uwsReq, (origin) => {
+        const answer = options.headerPolicy?.preflight(
+          origin,
+          uwsReq.getHeader('access-control-request-method') || undefined,
+          uwsReq.getHeader('access-control-request-headers') || undefined,
+        ) ?? { status: 403, headers: [], allowed: false };
+        const body = answer.allowed ? undefined : { error: { code: 'FORBIDDEN', message: 'origin or request not allowed' } };
+        return { status: answer.status, body, headers: Object.fromEntries(answer.headers) };
+      }),
+    );
+    app.any('/*', (res, uwsReq) =>
+      fallback(res, uwsReq, (origin) => ({
+        status: 404,
+        body: { error: { code: 'NOT_FOUND', message: 'no such route' } },
+        headers: Object.fromEntries(options.headerPolicy?.responseHeaders(origin) ?? []),
+      })),
+    );
+  };
   return {
+    installFallbacks,
     get: (p: string, h: HttpHandler) => add('get', p, h),
     post: (p: string, h: HttpHandler) => add('post', p, h),
     patch: (p: string, h: HttpHandler) => add('patch', p, h),

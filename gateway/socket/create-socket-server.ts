@@ -21,6 +21,13 @@ export function createSocketServer(config: Config, uws: TemplatedApp, pub: Redis
     pingTimeout: 20_000,
     serveClient: false,
     adapter: createGatewayAdapter(config.socketAdapter, pub, sub, config.redisPrefix + 'sio') as never,
+    // Long-polling from a browser on another origin follows the HTTP API's CORS rules.
+    ...(config.cors.origins.length > 0 && {
+      cors: {
+        origin: config.cors.origins.includes('*') ? '*' : [...config.cors.origins],
+        credentials: config.cors.allowCredentials,
+      },
+    }),
   });
   io.attachApp(uws);
   return io;

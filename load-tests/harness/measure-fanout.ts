@@ -99,8 +99,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function metricValue(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function metricValue(url: string, name: string, metricsToken: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
   const line = text.split('\n').find((l) => l.startsWith(name));
   return line ? Number(line.split(' ').pop()) : Number.NaN;
 }
@@ -187,7 +187,9 @@ async function runOrchestrator(): Promise<void> {
       await new Promise((r) => setTimeout(r, 500));
       return {
         rss: gatewayPids.map((pid) => readRssKiB(pid) ?? Number.NaN),
-        heap: await Promise.all(urls.map((u) => metricValue(u, 'nodejs_heap_size_used_bytes'))),
+        heap: await Promise.all(
+          urls.map((u) => metricValue(u, 'nodejs_heap_size_used_bytes', system.env.METRICS_TOKEN as string)),
+        ),
       };
     };
     const { rss: rssBefore, heap: heapBefore } = await settledMemory();
@@ -222,7 +224,9 @@ async function runOrchestrator(): Promise<void> {
     const failed = connected.reduce((n, m) => n + (m.type === 'connected' ? m.failed : 0), 0);
     const connectSeconds = (Date.now() - connectStarted) / 1000;
     const { rss: rssAfter, heap: heapAfter } = await settledMemory();
-    const socketsPerGateway = await Promise.all(urls.map((u) => metricValue(u, 'evently_socket_connections{namespace="/"')));
+    const socketsPerGateway = await Promise.all(
+      urls.map((u) => metricValue(u, 'evently_socket_connections{namespace="/"', system.env.METRICS_TOKEN as string)),
+    );
 
     // Rounds: one hold through gateway 1, every subscriber's delivery time.
     const fromAck: number[] = [];
@@ -264,8 +268,8 @@ async function runOrchestrator(): Promise<void> {
     for (const list of fromAckByGateway) list.sort((a, b) => a - b);
     const gatewayLag = await Promise.all(
       urls.map(async (u) => {
-        const sum = await metricValue(u, 'evently_fanout_lag_seconds_sum');
-        const count = await metricValue(u, 'evently_fanout_lag_seconds_count');
+        const sum = await metricValue(u, 'evently_fanout_lag_seconds_sum', system.env.METRICS_TOKEN as string);
+        const count = await metricValue(u, 'evently_fanout_lag_seconds_count', system.env.METRICS_TOKEN as string);
         return count > 0 ? (sum / count) * 1000 : Number.NaN;
       }),
     );

@@ -130,6 +130,8 @@ export async function startSystem(o: SystemOptions): Promise<BenchSystem> {
     PG_POOL_SIZE: String(o.pgPoolSize),
     JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
     ADMISSION_TOKEN_SECRET: randomBytes(32).toString('hex'),
+    // /metrics on the API port needs a bearer token; the harness reads it with this one.
+    METRICS_TOKEN: randomBytes(24).toString('hex'),
     ADMIN_EMAIL: o.admin.email,
     ADMIN_PASSWORD: o.admin.password,
     SHUTDOWN_DEADLINE_MS: '5000',

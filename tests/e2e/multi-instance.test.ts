@@ -12,7 +12,7 @@ import { createTestEvent } from '../support/create-test-event.js';
 import { dbQuery, seatIdsInOrder } from '../support/db-query.js';
 import { http, loginAdmin, registerUser } from '../support/http-client.js';
 import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
-import { createTestEnv } from '../support/test-env.js';
+import { createTestEnv, metricsAuth } from '../support/test-env.js';
 import { waitUntil } from '../support/wait-until.js';
 
 /**
@@ -243,7 +243,7 @@ describe('admin surface', () => {
         .split('\n')
         .filter((l) => l.startsWith(`${name}{`) && l.slice(0, l.indexOf('}')).includes(labels))
         .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-    const gateway = (await http<string>(url(1), 'GET', '/metrics')).body;
+    const gateway = (await http<string>(url(1), 'GET', '/metrics', { headers: metricsAuth })).body;
     expect(sum(gateway, 'evently_socket_connections', 'namespace="/"')).toBeGreaterThan(0);
     expect(sum(gateway, 'evently_commands_total', 'command="seats:hold",outcome="ok"')).toBeGreaterThan(0);
     expect(sum(gateway, 'evently_ack_latency_seconds_count', 'command="seats:hold"')).toBeGreaterThan(0);
@@ -252,7 +252,9 @@ describe('admin surface', () => {
     expect(sum(gateway, 'evently_http_request_seconds_count', 'route="/api/admin/events"')).toBeGreaterThan(0);
     // Workers: the admission ticks and the hold expiries of the per-user test ran on them.
     const workers = (
-      await Promise.all(workerMetricsPorts.map(async (p) => (await fetch(`http://127.0.0.1:${p}/metrics`)).text()))
+      await Promise.all(
+        workerMetricsPorts.map(async (p) => (await fetch(`http://127.0.0.1:${p}/metrics`, { headers: metricsAuth })).text()),
+      )
     ).join('\n');
     expect(sum(workers, 'evently_admissions_total')).toBeGreaterThan(0);
     expect(workers).toMatch(/^evently_queue_waiting\{/m);

@@ -4,7 +4,7 @@ import { signAccessToken } from '../../core/auth/access-tokens.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { http, loginAdmin, registerUser } from '../support/http-client.js';
 import { type StartedProcess, startGatewayProcess } from '../support/start-process.js';
-import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { createTestEnv, metricsAuth, type TestEnv } from '../support/test-env.js';
 
 let t: TestEnv;
 let gw: StartedProcess;
@@ -199,7 +199,7 @@ describe('operations endpoints', () => {
     const ready = await http(gw.url, 'GET', '/ready');
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ postgres: 'ok', redis: 'ok' });
-    const metrics = await http(gw.url, 'GET', '/metrics');
+    const metrics = await http(gw.url, 'GET', '/metrics', { headers: metricsAuth });
     expect(metrics.status).toBe(200);
     expect(String(metrics.body)).toContain('evently_socket_connections');
     expect(String(metrics.body)).toContain('evently_http_request_seconds');

@@ -6,6 +6,10 @@ import { connectRedis } from '../../core/redis/connect-redis.js';
 import { deleteKeysWithPrefix } from '../../core/redis/delete-keys-with-prefix.js';
 import { adminDatabaseUrl, databaseUrlFor, testRedisUrl } from './services.js';
 
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789';
+/** The header `/metrics` wants from tests. */
+export const metricsAuth = { authorization: `Bearer ${TEST_METRICS_TOKEN}` } as const;
+
 export const ADMIN = { email: 'admin@evently.test', password: 'admin-password-1' } as const;
 
 export interface TestEnv {
@@ -61,6 +65,8 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     ADMIN_PASSWORD: ADMIN.password,
     SHUTDOWN_DEADLINE_MS: '3000',
     PG_POOL_SIZE: '10',
+    // /metrics on the API port needs a bearer token: tests send this one (metricsAuth()).
+    METRICS_TOKEN: TEST_METRICS_TOKEN,
     ...overrides,
   };
   afterAll(async () => {

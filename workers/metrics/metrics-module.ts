@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isBearer } from '../../core/auth/is-bearer.js';
 import type { WorkerModule } from '../worker-context.js';
 
 /**
@@ -14,6 +15,11 @@ export const metricsModule: WorkerModule = {
     const server = createServer((req, res) => {
       if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      const token = ctx.config.metricsToken;
+      if (token !== null && !isBearer(req.headers.authorization, token)) {
+        res.writeHead(401, { 'content-type': 'text/plain' }).end('metrics need the bearer token from METRICS_TOKEN');
         return;
       }
       ctx.metrics.registry.metrics().then(

@@ -21,9 +21,4 @@ export function registerOpsRoutes(router: Router, app: AppContext) {
     const ready = checks.postgres === 'ok' && checks.redis === 'ok' && !app.isShuttingDown();
     return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not ready', checks } };
   });
-  router.get('/metrics', async () => ({
-    status: 200,
-    text: await app.metrics.registry.metrics(),
-    contentType: app.metrics.registry.contentType,
-  }));
 }
