@@ -1,7 +1,12 @@
 import type { AppContext } from '../../app-context.js';
 import type { Router } from '../http-router.js';
 import { registerAnalyticsRoutes } from './analytics-routes.js';
+import { registerMyBookingRoutes } from './my-booking-routes.js';
 import { registerVenueRoutes } from './venue-routes.js';
 
 /** HTTP routes of later features (admin analytics...), registered after the core ones. */
-export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [registerAnalyticsRoutes, registerVenueRoutes];
+export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [
+  registerAnalyticsRoutes,
+  registerVenueRoutes,
+  registerMyBookingRoutes,
+];
