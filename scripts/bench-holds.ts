@@ -11,12 +11,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createClient, type EventlyClient } from '../core/contract/create-client.js';
 import { measurePgbench } from '../load-tests/harness/measure-pgbench.js';
 import { seedUsers } from '../load-tests/harness/seed-users.js';
-import { startSystem } from '../load-tests/harness/start-system.js';
+import { ROOT, startSystem } from '../load-tests/harness/start-system.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +26,8 @@ const { values } = parseArgs({
     redlock: { type: 'string', default: 'true' },
     'pgbench-seconds': { type: 'string', default: '15' },
     'pg-pool': { type: 'string', default: '20' },
+    /** A directory: every process writes a V8 CPU profile there when it exits (scripts/cpu-profile.mjs). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -61,7 +64,13 @@ async function main() {
     workers: 1,
     pgPoolSize: Number(values['pg-pool']),
     admin,
-    env: { REDLOCK_ENABLED: values.redlock as string, MAX_SEATS_PER_USER: String(Math.min(100, Math.max(10, HOLDS_PER_CLIENT))) },
+    env: {
+      REDLOCK_ENABLED: values.redlock as string,
+      MAX_SEATS_PER_USER: String(Math.min(100, Math.max(10, HOLDS_PER_CLIENT))),
+      ...(values['cpu-prof']
+        ? { NODE_OPTIONS: `--import ${path.join(ROOT, 'scripts/cpu-profile.mjs')}`, CPU_PROFILE_DIR: values['cpu-prof'] }
+        : {}),
+    },
   });
   const clients: EventlyClient[] = [];
   try {

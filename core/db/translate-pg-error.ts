@@ -1,7 +1,9 @@
 import { AppError } from '../domain/app-error.js';
+import { isConnectionLost, overloadedByLostConnection } from './connection-lost.js';
 
 /** Translates the Postgres failures we expect into protocol errors, once, at the edge. */
 export function translatePgError(err: unknown): unknown {
+  if (isConnectionLost(err)) return overloadedByLostConnection(err);
   const code = (err as { code?: string } | null)?.code;
   switch (code) {
     case '23505':

@@ -15,6 +15,10 @@ export function eventStatus(e: EventTimes, now: Date): EventStatus {
   return e.available > 0 ? 'on_sale' : 'sold_out';
 }
 
-export function isSaleOpen(e: Omit<EventTimes, 'available'>, now: Date): boolean {
+/** When seats may be held and confirmed: from saleStartsAt until the event starts, unless cancelled. */
+export type SaleWindow = Omit<EventTimes, 'available'>;
+
+/** The one sale-window rule: holds, confirmations, waitlist offers and joins all ask it. */
+export function isSaleOpen(e: SaleWindow, now: Date): boolean {
   return !e.cancelledAt && e.saleStartsAt <= now && now < e.startsAt;
 }

@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CommandPayload, ConfirmReply } from '../../contract/commands.js';
-import type { SeatRef } from '../../contract/primitives.js';
 import type { SeatChange } from '../../contract/pushes.js';
 import type { Pool, PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { AppError } from '../../domain/app-error.js';
+import { isSaleOpen } from '../../domain/event-status.js';
+import { orderSeats, type PlacedSeat, toSeatRef } from '../../domain/order-seats.js';
 import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
 import { hashRequest } from '../idempotency/hash-request.js';
 
@@ -32,23 +33,32 @@ interface HoldRow {
   is_live: boolean;
   seat_count: number;
   total_cents: number;
-  seats: SeatRef[];
+  cancelled_at: Date | null;
+  sale_starts_at: Date;
+  starts_at: Date;
+  seats: PlacedSeat[];
 }
 
 /**
- * `hold:confirm` with mock payment. The hold row is locked first (after KEY SHARE on its event,
- * the order event cancellation uses too), then one statement moves it with the guard
+ * `hold:confirm` with mock payment. Lock order event (KEY SHARE) -> hold -> seats in id order, as
+ * in every seat transaction, so an event cancellation never deadlocks with it. Refused
+ * (SALE_NOT_OPEN) once the event has started. One statement moves the hold with the guard
  * `status = 'active' AND expires_at > now()`: the expiry worker's guard is the exact complement,
  * so exactly one of them wins. A declined payment changes nothing, is not recorded under the
  * idempotency key (only outcomes that changed state are) and keeps the hold.
  */
-export async function confirmHold(pool: Pool, userId: string, p: CommandPayload<'hold:confirm'>): Promise<ConfirmResult> {
+export async function confirmHold(
+  pool: Pool,
+  userId: string,
+  p: CommandPayload<'hold:confirm'>,
+  now: Date,
+): Promise<ConfirmResult> {
   const { idempotencyKey, ...request } = p;
   const ref: IdempotencyRef = { userId, key: idempotencyKey, command: COMMAND, requestHash: hashRequest(COMMAND, request) };
   const stored = await findIdempotentReply<ConfirmReply>(pool, ref);
   if (stored) return { reply: stored, changes: [], replayed: true, lastHold: false };
   try {
-    return await withTransaction(pool, (tx) => confirmInTx(tx, ref, p));
+    return await withTransaction(pool, (tx) => confirmInTx(tx, ref, p, now));
   } catch (err) {
     if (!isIdempotencyKeyTaken(err)) throw err;
     const winner = await findIdempotentReply<ConfirmReply>(pool, ref);
@@ -57,17 +67,31 @@ export async function confirmHold(pool: Pool, userId: string, p: CommandPayload<
   }
 }
 
-async function confirmInTx(tx: PoolClient, ref: IdempotencyRef, p: CommandPayload<'hold:confirm'>): Promise<ConfirmResult> {
-  const { rows } = await tx.query<HoldRow>(
-    `SELECT h.id, h.user_id, h.event_id, h.status, h.expires_at > now() AS is_live, h.seat_count, h.total_cents,
+async function confirmInTx(
+  tx: PoolClient,
+  ref: IdempotencyRef,
+  p: CommandPayload<'hold:confirm'>,
+  now: Date,
+): Promise<ConfirmResult> {
+  // The event row first (KEY SHARE), then the hold: the order every seat transaction uses, so an
+  // event cancellation (which takes the event row exclusively first) can never deadlock with us.
+  // The CTE is scanned before the hold row is locked (row locks are taken above the join).
+  const { rows } = await tx.query<HoldRow>({
+    name: 'confirm-lock-hold',
+    text: `WITH e AS MATERIALIZED (
+       SELECT id, cancelled_at, sale_starts_at, starts_at FROM events
+        WHERE id = (SELECT event_id FROM holds WHERE id = $1) FOR KEY SHARE
+     )
+     SELECT h.id, h.user_id, h.event_id, h.status, h.expires_at > now() AS is_live, h.seat_count, h.total_cents,
+            e.cancelled_at, e.sale_starts_at, e.starts_at,
             (SELECT json_agg(json_build_object('id', s.id, 'section', sec.name, 'row', s.row, 'number', s.number,
-                                               'priceCents', hs.price_cents) ORDER BY sec.position, s.row, s.number)
+                                               'priceCents', hs.price_cents, 'sectionRank', sec.position))
                FROM hold_seats hs JOIN seats s ON s.id = hs.seat_id JOIN sections sec ON sec.id = s.section_id
               WHERE hs.hold_id = h.id) AS seats
-       FROM holds h JOIN events e ON e.id = h.event_id
-      WHERE h.id = $1 FOR UPDATE OF h FOR KEY SHARE OF e`,
-    [p.holdId],
-  );
+       FROM holds h JOIN e ON e.id = h.event_id
+      WHERE h.id = $1 FOR UPDATE OF h`,
+    values: [p.holdId],
+  });
   const hold = rows[0];
   if (!hold || hold.user_id !== ref.userId) throw new AppError('HOLD_NOT_FOUND', 'no such hold');
   if (hold.status !== 'active') {
@@ -79,6 +103,9 @@ async function confirmInTx(tx: PoolClient, ref: IdempotencyRef, p: CommandPayloa
     throw new AppError('HOLD_NOT_FOUND', `this hold was ${hold.status}`);
   }
   if (!hold.is_live) throw new AppError('HOLD_EXPIRED', 'this hold has expired');
+  // A hold made during the sale cannot be bought once the event has started (or was cancelled).
+  const sale = { cancelledAt: hold.cancelled_at, saleStartsAt: hold.sale_starts_at, startsAt: hold.starts_at };
+  if (!isSaleOpen(sale, now)) throw new AppError('SALE_NOT_OPEN', 'the sale for this event is closed');
   if (p.payment.outcome === 'decline') throw new AppError('PAYMENT_DECLINED', 'the payment was declined; the hold is kept');
 
   const bookingId = randomUUID();
@@ -86,7 +113,7 @@ async function confirmInTx(tx: PoolClient, ref: IdempotencyRef, p: CommandPayloa
     bookingId,
     reference: newReference(),
     eventId: hold.event_id,
-    seats: hold.seats,
+    seats: orderSeats(hold.seats).map(toSeatRef),
     totalCents: hold.total_cents,
     status: 'confirmed',
   };
@@ -98,9 +125,11 @@ async function confirmInTx(tx: PoolClient, ref: IdempotencyRef, p: CommandPayloa
      ), b AS (
        INSERT INTO bookings (id, reference, event_id, user_id, hold_id, total_cents)
        SELECT $2, $3, event_id, user_id, id, total_cents FROM h RETURNING id
+     ), lk AS MATERIALIZED (
+       SELECT id FROM seats WHERE hold_id = (SELECT id FROM h) ORDER BY id FOR UPDATE
      ), s AS (
        UPDATE seats SET status = 'sold', booking_id = (SELECT id FROM b), hold_id = NULL, version = seats.version + 1
-        WHERE hold_id = (SELECT id FROM h) AND status = 'held'
+         FROM lk WHERE seats.id = lk.id AND seats.status = 'held'
        RETURNING seats.id, seats.version
      ), bs AS (
        INSERT INTO booked_seats (booking_id, seat_id, price_cents)

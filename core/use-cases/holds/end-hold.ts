@@ -19,7 +19,9 @@ export interface EndHoldRequest {
 }
 
 /**
- * Ends a live hold and frees its seats in one statement. The guard on the hold row decides the
+ * Ends a live hold and frees its seats in one statement, locking in the order every seat
+ * transaction uses: the event row (KEY SHARE, so an event cancellation cannot deadlock with us),
+ * the hold, then its seats in id order. The guard on the hold row decides the
  * race with confirmation: release needs `status = 'active'`; expiry also needs
  * `expires_at <= now()`, the exact complement of confirm's `expires_at > now()`, so for any
  * instant exactly one of them can match. Returns null when the guard did not match.
@@ -33,15 +35,19 @@ export async function endHold(tx: Queryable, r: EndHoldRequest): Promise<EndedHo
     seat_count: number;
     changes: SeatChange[];
   }>(
-    `WITH h AS (
+    `WITH e AS MATERIALIZED (
+       SELECT id FROM events WHERE id = (SELECT event_id FROM holds WHERE id = $1::uuid) FOR KEY SHARE
+     ), h AS (
        UPDATE holds SET status = $2::text, ended_at = now()
-        WHERE id = $1::uuid AND status = 'active'
+        WHERE id = $1::uuid AND event_id = (SELECT id FROM e) AND status = 'active'
           AND ($3::uuid IS NULL OR user_id = $3::uuid)
           AND ($2::text <> 'expired' OR expires_at <= now())
        RETURNING id, event_id, user_id, source, seat_count
+     ), lk AS MATERIALIZED (
+       SELECT id FROM seats WHERE hold_id = (SELECT id FROM h) ORDER BY id FOR UPDATE
      ), s AS (
        UPDATE seats SET status = 'available', hold_id = NULL, version = seats.version + 1
-        WHERE hold_id = (SELECT id FROM h) AND status = 'held'
+         FROM lk WHERE seats.id = lk.id AND seats.status = 'held'
        RETURNING seats.id, seats.version
      ), w AS (
        UPDATE waitlist_entries SET status = 'lapsed', updated_at = now()

@@ -100,7 +100,8 @@ async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idemp
     // Best available needs no gate: it locks with SKIP LOCKED, which never waits.
     const lock = byIds ? await deps.seatLocks.acquire(p.eventId, seatIds) : NO_LOCK;
     try {
-      const outcome = await withLockedTransaction(deps.pool, holdLimitLockKey(userId, p.eventId), (tx) =>
+      const locks = { eventId: p.eventId, keys: [holdLimitLockKey(userId, p.eventId)] };
+      const outcome = await withLockedTransaction(deps.pool, locks, (tx) =>
         writeHold(tx, {
           eventId: p.eventId,
           userId,

@@ -4,7 +4,8 @@ import type { SeatRef } from '../../contract/primitives.js';
 import type { SeatChange } from '../../contract/pushes.js';
 import type { PoolClient } from '../../db/pool.js';
 import { AppError } from '../../domain/app-error.js';
-import { isSaleOpen } from '../../domain/event-status.js';
+import { type CandidateSeat, decideHold } from '../../domain/decide-hold.js';
+import { toSeatRef, totalCents } from '../../domain/order-seats.js';
 import { insertWaitlistEntry } from '../waitlist/insert-waitlist-entry.js';
 import { insertHold } from './insert-hold.js';
 
@@ -44,33 +45,49 @@ interface EventFacts {
 
 interface SeatRow {
   id: string;
-  status: string;
+  status: CandidateSeat['status'];
   version: number;
   row: number;
   number: number;
   section: string;
+  section_rank: number;
   price_cents: number;
   section_id: string;
 }
 
+function toCandidate(s: SeatRow): CandidateSeat {
+  return {
+    id: s.id,
+    status: s.status,
+    version: s.version,
+    row: s.row,
+    number: s.number,
+    section: s.section,
+    sectionRank: s.section_rank,
+    sectionId: s.section_id,
+    priceCents: s.price_cents,
+  };
+}
+
 /**
  * The transaction of one hold. Statements, in order:
- * 1. (with BEGIN, see withLockedTransaction) a per-user-and-event advisory lock, so two
- *    parallel holds by one user cannot both pass the limit check;
- * 2. the seat rows, locked in id order, and, read after the user lock: the event (KEY SHARE: an
- *    event cancellation waits for us or we see it), the user's live held plus booked seats, and
- *    the idempotency record a parallel duplicate wrote;
+ * 1. (with BEGIN, see withLockedTransaction) the event row (KEY SHARE: an event cancellation
+ *    waits for us or we see it), then a per-user-and-event advisory lock, so two parallel holds
+ *    by one user cannot both pass the limit check;
+ * 2. the seat rows, locked in id order, and, read after the user lock: the event's facts, the
+ *    user's live held plus booked seats, and the idempotency record a parallel duplicate wrote;
  * 3. the optional waitlist entry for the shortfall;
  * 4. the hold, guarded seat moves, audit and idempotency record (insertHold).
  */
 export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOutcome> {
-  // Runs after the per-user lock (taken with BEGIN): one statement locks the seat rows in id
-  // order (overlapping holds queue up instead of deadlocking; locked rows are re-read at their
-  // newest version) and reads the event with KEY SHARE, the user's seat count and a stored reply.
+  // Runs after the event and per-user locks (taken with BEGIN): one statement locks the seat rows
+  // in id order (overlapping holds queue up instead of deadlocking; locked rows are re-read at
+  // their newest version) and reads the event, the user's seat count and a stored reply.
   const { rows: facts } = await tx.query<EventFacts & { seats: SeatRow[] }>({
     name: a.chosenForUs ? 'hold-lock-chosen-seats' : 'hold-lock-named-seats',
     text: `WITH locked AS MATERIALIZED (
-       SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.price_cents
+       SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.position AS section_rank,
+              sec.price_cents
          FROM seats s JOIN sections sec ON sec.id = s.section_id
         WHERE s.event_id = $1 AND s.id = ANY($4::uuid[])
         ORDER BY s.id FOR UPDATE OF s ${a.chosenForUs ? 'SKIP LOCKED' : ''}
@@ -84,7 +101,7 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
             (SELECT json_build_object('command', r.command, 'request_hash', r.request_hash, 'reply', r.reply)
                FROM idempotency_records r WHERE r.user_id = $2 AND r.key = $3) AS stored,
             (SELECT coalesce(json_agg(l ORDER BY l.id), '[]'::json) FROM locked l) AS seats
-       FROM events e WHERE e.id = $1 FOR KEY SHARE OF e`,
+       FROM events e WHERE e.id = $1`,
     values: [a.eventId, a.userId, a.idempotency.key, a.seatIds],
   });
   const ev = facts[0];
@@ -95,64 +112,57 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
     }
     return { kind: 'replay', reply: ev.stored.reply };
   }
-  if (!isSaleOpen({ cancelledAt: ev.cancelled_at, saleStartsAt: ev.sale_starts_at, startsAt: ev.starts_at }, a.now)) {
-    throw new AppError('SALE_NOT_OPEN', 'the sale for this event is not open');
-  }
-  if (ev.current + a.requested > ev.max_seats_per_user) {
-    throw new AppError('HOLD_LIMIT_EXCEEDED', `at most ${ev.max_seats_per_user} seats per user for this event`, {
-      maxSeatsPerUser: ev.max_seats_per_user,
-      current: ev.current,
-      requested: a.requested,
-    });
-  }
 
-  const seats = ev.seats;
-  const free = seats.filter((s) => s.status === 'available');
-  if (a.chosenForUs && a.fillFromFree && free.length < a.seatIds.length) {
-    free.push(...(await lockNextFreeSeats(tx, a, a.seatIds.length - free.length)));
+  const seats = new Map(ev.seats.map((s) => [s.id, toCandidate(s)]));
+  const lockedFree = ev.seats.filter((s) => s.status === 'available').length;
+  if (a.chosenForUs && a.fillFromFree && lockedFree < a.seatIds.length) {
+    for (const s of await lockNextFreeSeats(tx, a, a.seatIds.length - lockedFree)) seats.set(s.id, toCandidate(s));
   }
-  if (a.chosenForUs) {
-    if (free.length < a.seatIds.length && !(a.acceptPartial && a.fillFromFree && free.length > 0)) {
-      const kept = new Set(free.map((s) => s.id));
-      return { kind: 'stale', lost: a.seatIds.filter((id) => !kept.has(id)) };
-    }
-  } else {
-    if (seats.length < a.seatIds.length) {
-      const known = new Set(seats.map((s) => s.id));
-      throw new AppError('VALIDATION_FAILED', 'unknown seat ids for this event', {
-        seatIds: a.seatIds.filter((id) => !known.has(id)),
-      });
-    }
-    if (free.length === 0 || (free.length < seats.length && !a.acceptPartial)) {
-      throw new AppError('SEAT_UNAVAILABLE', 'some of these seats are no longer available', {
-        seatIds: seats.filter((s) => s.status !== 'available').map((s) => s.id),
-      });
-    }
+  const decision = decideHold(
+    {
+      sale: { cancelledAt: ev.cancelled_at, saleStartsAt: ev.sale_starts_at, startsAt: ev.starts_at },
+      now: a.now,
+      maxSeatsPerUser: ev.max_seats_per_user,
+      heldOrOwned: ev.current,
+      seats,
+      taken: new Set(),
+    },
+    a.chosenForUs
+      ? // Partial only once refilled: before that a shortfall means "choose again" (adjacency).
+        { quantity: a.requested, section: null, acceptPartial: a.acceptPartial && a.fillFromFree }
+      : { seatIds: a.seatIds, acceptPartial: a.acceptPartial },
+  );
+  if (decision.kind === 'refuse') {
+    // The allowance is checked against the request, before seats: keep that order for best
+    // available too (a stale choice must not hide HOLD_LIMIT_EXCEEDED).
+    throw decision.error;
   }
+  if (decision.kind === 'short') {
+    const kept = new Set([...seats.values()].filter((s) => s.status === 'available').map((s) => s.id));
+    return { kind: 'stale', lost: a.seatIds.filter((id) => !kept.has(id)) };
+  }
+  const free = decision.seats;
 
   let waitlist: HoldReply['waitlist'];
-  const shortfall = a.requested - free.length;
-  if (shortfall > 0 && a.waitlistRest) {
+  if (decision.shortfall > 0 && a.waitlistRest) {
     // The shortfall waits in line for the same section (or any seat for an explicit request).
-    const sectionId = a.section !== null ? (free[0]?.section_id ?? null) : null;
-    const spot = await insertWaitlistEntry(tx, { eventId: a.eventId, userId: a.userId, quantity: shortfall, sectionId });
+    const sectionId = a.section !== null ? (free[0]?.sectionId ?? null) : null;
+    const spot = await insertWaitlistEntry(tx, {
+      eventId: a.eventId,
+      userId: a.userId,
+      quantity: decision.shortfall,
+      sectionId,
+    });
     waitlist = { position: spot.position, quantity: spot.quantity };
   }
 
   const holdId = randomUUID();
-  free.sort((x, y) => x.section.localeCompare(y.section) || x.row - y.row || x.number - y.number);
-  const refs: SeatRef[] = free.map((s) => ({
-    id: s.id,
-    section: s.section,
-    row: s.row,
-    number: s.number,
-    priceCents: s.price_cents,
-  }));
+  const refs: SeatRef[] = free.map(toSeatRef);
   const reply: HoldReply = {
     holdId,
     eventId: a.eventId,
     seats: refs,
-    totalCents: refs.reduce((n, s) => n + s.priceCents, 0),
+    totalCents: totalCents(refs),
     expiresAt: new Date(ev.expires_at).toISOString(),
     ...(waitlist ? { waitlist } : {}),
   };
@@ -161,7 +171,7 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
     eventId: a.eventId,
     userId: a.userId,
     source: 'user',
-    seats: free.map((s) => ({ id: s.id, version: s.version, priceCents: s.price_cents })),
+    seats: free,
     expiresAt: ev.expires_at,
     actorId: a.userId,
     idempotency: { ...a.idempotency, reply },
@@ -177,7 +187,8 @@ async function lockNextFreeSeats(tx: PoolClient, a: HoldAttempt, count: number):
     // ordered across sections sorts every free seat of the event (measured 4.8 ms at 8,000 seats).
     // Each section may lock up to `count` rows the final LIMIT then drops; they are free seats
     // others skip for the few milliseconds this transaction lasts.
-    text: `SELECT f.id, f.status, f.version, f.row, f.number, f.section_id, sec.name AS section, sec.price_cents
+    text: `SELECT f.id, f.status, f.version, f.row, f.number, f.section_id, sec.name AS section, sec.position AS section_rank,
+                  sec.price_cents
              FROM sections sec CROSS JOIN LATERAL (
                     SELECT s.id, s.status, s.version, s.row, s.number, s.section_id FROM seats s
                      WHERE s.section_id = sec.id AND s.status = 'available' AND s.id <> ALL($3::uuid[])

@@ -5,6 +5,7 @@ import type { Pool, PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
 import { isSaleOpen } from '../../domain/event-status.js';
+import { seatAllowance } from '../../domain/seat-allowance.js';
 import { holdLimitLockKey } from '../holds/hold-limit-lock-key.js';
 import { insertHold } from '../holds/insert-hold.js';
 
@@ -79,7 +80,7 @@ async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, 
               WHERE b.user_id = $1 AND b.event_id = $2 AND b.status = 'confirmed') AS current`,
     [head.user_id, eventId],
   );
-  const allowance = Math.min(head.quantity, head.max_seats_per_user - (counts[0]?.current ?? 0));
+  const allowance = Math.min(head.quantity, seatAllowance(head.max_seats_per_user, counts[0]?.current ?? 0));
   if (allowance <= 0) {
     await tx.query(`UPDATE waitlist_entries SET status = 'lapsed', updated_at = now() WHERE id = $1`, [head.id]);
     return { kind: 'skipped' };

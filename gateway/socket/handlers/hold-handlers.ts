@@ -58,7 +58,7 @@ export const holdHandlers: Handlers<typeof commands, UserSocket> = {
   'hold:confirm': async (payload, call) => {
     const { app } = call;
     const { userId } = call.user();
-    const result = await confirmHold(app.pool, userId, payload);
+    const result = await confirmHold(app.pool, userId, payload, app.now());
     if (!result.replayed) {
       app.metrics.confirms.inc();
       afterSeatChange(app, result.reply.eventId, result.changes);
