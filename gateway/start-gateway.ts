@@ -20,6 +20,7 @@ import { createLoginThrottle } from './http/login-throttle.js';
 import { registerAuthRoutes } from './http/routes/auth-routes.js';
 import { registerCatalogRoutes } from './http/routes/catalog-routes.js';
 import { extraHttpRoutes } from './http/routes/extra-routes.js';
+import { registerWebAppRoutes } from './http/routes/web-app-routes.js';
 import { registerMetricsRoute } from './http/routes/metrics-route.js';
 import { registerOpsRoutes } from './http/routes/ops-routes.js';
 import { closeUserSockets } from './socket/close-user-sockets.js';
@@ -97,6 +98,8 @@ export async function startGateway(
   registerCatalogRoutes(router, app);
   for (const register of extraHttpRoutes) register(router, app);
   registerMetricsRoute(router, app, false);
+  // The web app's `/*` answers only GETs no API route claims (its files and client routes).
+  registerWebAppRoutes(router, app);
   router.installFallbacks();
   const metricsServer = config.metricsPort === null ? null : await listenForMetrics(app, routerOptions);
   wireSocketServer(app);

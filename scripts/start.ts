@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on one machine with a demo event.
- * Finds or starts Postgres and Redis, migrates, creates the admin, seeds a demo event when
- * there are none, then runs one gateway and one worker process until Ctrl-C.
+ * Finds or starts Postgres and Redis, builds the web app when missing or stale, migrates,
+ * creates the admin, seeds a demo event when there are none, then runs one gateway and one
+ * worker process until Ctrl-C.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,9 @@ import { migrate } from '../core/db/migrate.js';
 import { createPool } from '../core/db/pool.js';
 import { ensureAdmin } from '../core/use-cases/auth/ensure-admin.js';
 import { seedDemoEvent } from '../core/use-cases/catalog/seed-demo-event.js';
+import { ensureWebAppBuilt, isWebAppStale } from './build-web-app.js';
 import { ensureServices } from './ensure-services.js';
+import { buildStartEnv } from './start-env.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.join(ROOT, '.data');
@@ -42,14 +45,17 @@ try {
   process.stderr.write(`evently: cannot start: ${(err as Error).message}\n`);
   process.exit(1);
 }
-const secrets = process.env.JWT_ACCESS_SECRET ? {} : devSecrets();
-const env: Record<string, string> = {
-  ...(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== undefined)) as Record<string, string>),
-  ...Object.fromEntries(Object.entries(secrets).filter(([k]) => !process.env[k])),
-  DATABASE_URL: services.databaseUrl,
-  REDIS_URL: services.redisUrl,
-};
+const { env, generatedAdminPassword } = buildStartEnv(process.env, devSecrets(), services);
 const config = loadConfigOrExit(env);
+
+if (isWebAppStale()) say('Building the web app (Vite)…');
+try {
+  await ensureWebAppBuilt();
+} catch (err) {
+  process.stderr.write(`evently: cannot build the web app: ${(err as Error).message}\n`);
+  await services.stop();
+  process.exit(1);
+}
 
 await migrate(config.databaseUrl);
 const pool = createPool(config.databaseUrl, 2);
@@ -109,6 +115,7 @@ const base = `http://127.0.0.1:${config.port}`;
 say('');
 say('Evently is up.');
 for (const n of services.notes) say(`  ${n}`);
+say(`  Web app:                    ${base}/`);
 say(`  Gateway (HTTP + Socket.IO): ${base}`);
 say(`  Ready check:                ${base}/ready`);
 say(`  Events:                     ${base}/api/events`);
@@ -116,6 +123,6 @@ say(`  Metrics:                    ${base}/metrics`);
 if (demoId) say(`  Demo event seeded:          ${base}/api/events/${demoId}`);
 if (config.admin)
   say(
-    `  Admin: ${config.admin.email}${secrets.ADMIN_PASSWORD ? ` / ${secrets.ADMIN_PASSWORD} (kept in .data/dev-secrets.json)` : ''}`,
+    `  Admin: ${config.admin.email} / ${generatedAdminPassword ? `${generatedAdminPassword} (kept in .data/dev-secrets.json)` : 'the password in ADMIN_PASSWORD'}`,
   );
 say('Ctrl-C stops everything.');

@@ -37,6 +37,12 @@ export type AdminCommandMethods = {
   ) => Promise<Ack<AdminCommandReply<K>>>;
 };
 
+/**
+ * Where the handshake token comes from. A function is asked again on every (re)connect, so a
+ * browser that refreshed its short-lived access token reconnects with the new one.
+ */
+export type TokenSource = string | undefined | (() => string | undefined | Promise<string | undefined>);
+
 export interface ClientOptions {
   /** Defaults to websocket only: no sticky sessions needed behind a load balancer. */
   transports?: ('websocket' | 'polling')[];
@@ -66,9 +72,21 @@ function methodName(command: string): string {
   return a + b.charAt(0).toUpperCase() + b.slice(1);
 }
 
-function build(url: string, token: string | undefined, names: string[], options: ClientOptions) {
+function handshakeAuth(token: TokenSource) {
+  if (typeof token !== 'function') return token ? { token } : {};
+  return (cb: (data: object) => void) => {
+    Promise.resolve()
+      .then(token)
+      .then(
+        (t) => cb(t ? { token: t } : {}),
+        () => cb({}),
+      );
+  };
+}
+
+function build(url: string, token: TokenSource, names: string[], options: ClientOptions) {
   const socket = io(url, {
-    auth: token ? { token } : {},
+    auth: handshakeAuth(token),
     transports: options.transports ?? ['websocket'],
     reconnection: options.reconnection ?? true,
     forceNew: true,
@@ -106,10 +124,10 @@ function build(url: string, token: string | undefined, names: string[], options:
 }
 
 /** A typed Evently client: one promise-returning method per command, typed push listeners. */
-export function createClient(url: string, token?: string, options: ClientOptions = {}): EventlyClient {
+export function createClient(url: string, token?: TokenSource, options: ClientOptions = {}): EventlyClient {
   return build(url.replace(/\/$/, ''), token, Object.keys(commands), options) as unknown as EventlyClient;
 }
 
-export function createAdminClient(url: string, token: string, options: ClientOptions = {}): EventlyAdminClient {
+export function createAdminClient(url: string, token: TokenSource, options: ClientOptions = {}): EventlyAdminClient {
   return build(`${url.replace(/\/$/, '')}/admin`, token, Object.keys(adminCommands), options) as unknown as EventlyAdminClient;
 }

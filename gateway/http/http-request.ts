@@ -17,8 +17,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   body?: unknown;
-  /** Raw text body (metrics); sent instead of JSON. */
-  text?: string;
+  /** Raw body (metrics text, web app files); sent instead of JSON. */
+  text?: string | Buffer;
   contentType?: string;
   headers?: Record<string, string>;
 }

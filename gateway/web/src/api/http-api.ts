@@ -1,0 +1,39 @@
+import { freshAccessToken, getSession, refreshNow } from './session.js';
+
+/** An HTTP error reply `{error:{code, message, details}}`, or a network failure as INTERNAL. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function once(method: string, path: string, body: unknown, token: string | undefined): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+}
+
+/** JSON over HTTP with the session's token; a 401 refreshes the token once and tries again. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await once(method, path, body, await freshAccessToken());
+    if (res.status === 401 && getSession()) res = await once(method, path, body, await refreshNow());
+  } catch {
+    throw new ApiError('INTERNAL', 'The server cannot be reached. Check your connection and try again.', 0);
+  }
+  if (res.status === 204) return undefined as T;
+  const parsed = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = parsed?.error ?? {};
+    throw new ApiError(e.code ?? 'INTERNAL', e.message ?? `HTTP ${res.status}`, res.status, e.details);
+  }
+  return parsed as T;
+}

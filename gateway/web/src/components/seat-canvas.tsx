@@ -1,0 +1,153 @@
+import { type KeyboardEvent, type MouseEvent, useEffect, useRef, useState } from 'react';
+import { formatCents } from '../api/error-words.js';
+import { neighbour, seatAt } from '../live/seat-geometry.js';
+import { type SeatMapStore, STATUS_WORDS } from '../live/seat-map-store.js';
+import { SeatPainter } from './seat-painter.js';
+
+export interface SeatCanvasProps {
+  store: SeatMapStore;
+  isMine: (index: number) => boolean;
+  /** Bumped by the parent when selection or ownership changed: repaint those seats. */
+  changedMine: number[];
+  onToggle: (index: number) => void;
+  onDeltaTiming?: (register: (receivedAt: number) => void) => void;
+}
+
+function describe(store: SeatMapStore, index: number, mine: boolean): string {
+  const l = store.layout;
+  const section = l.sections[l.sectionOf[index]!]?.name ?? '';
+  const state = mine ? 'selected by you' : STATUS_WORDS[store.status[index] as 0 | 1 | 2];
+  return `Section ${section}, row ${l.rowOf[index]}, seat ${l.numberOf[index]}, ${formatCents(l.priceOf[index]!)}, ${state}`;
+}
+
+/**
+ * The seat map on one canvas (smooth at 20,000 seats: only changed seats are repainted), usable
+ * by keyboard: arrows move a focus ring, Enter or Space selects, Page Up/Down jump sections; the
+ * focused seat is read out through a live region since a canvas has no accessible content.
+ */
+export function SeatCanvas({ store, isMine, changedMine, onToggle, onDeltaTiming }: SeatCanvasProps) {
+  const wrap = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const painter = useRef<SeatPainter | null>(null);
+  const mineRef = useRef(isMine);
+  mineRef.current = isMine;
+  const [spoken, setSpoken] = useState('');
+
+  useEffect(() => {
+    const el = wrap.current!;
+    if (!window.__eventlySeatMap)
+      window.__eventlySeatMap = { firstPaintAt: null, firstPaintMs: null, repaints: [], seats: 0, mode: null };
+    const timing = window.__eventlySeatMap;
+    timing.seats = store.layout.count;
+    const p = new SeatPainter(canvas.current!, store, (i) => mineRef.current(i), el.clientWidth || 800, timing);
+    painter.current = p;
+    const off = store.onChange((changed) => p.invalidate(changed));
+    onDeltaTiming?.((receivedAt) => p.invalidate([], receivedAt));
+    let lastWidth = el.clientWidth;
+    const ro = new ResizeObserver(() => {
+      if (el.clientWidth !== lastWidth && el.clientWidth > 0) {
+        lastWidth = el.clientWidth;
+        p.resize(lastWidth);
+      }
+    });
+    ro.observe(el);
+    return () => {
+      off();
+      ro.disconnect();
+      p.dispose();
+      painter.current = null;
+    };
+  }, [store, onDeltaTiming]);
+
+  useEffect(() => {
+    if (changedMine.length) painter.current?.invalidate(changedMine);
+  }, [changedMine]);
+
+  const moveFocus = (next: number) => {
+    const p = painter.current;
+    if (!p || next < 0) return;
+    const prev = p.focus;
+    p.focus = next;
+    p.invalidate(prev >= 0 ? [prev, next] : [next]);
+    setSpoken(describe(store, next, isMine(next)));
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    const p = painter.current;
+    if (!p) return;
+    const g = p.geometry;
+    const at = p.focus >= 0 ? p.focus : 0;
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+    };
+    const move = moves[e.key];
+    if (move) {
+      e.preventDefault();
+      moveFocus(p.focus < 0 ? 0 : neighbour(g, store.layout, at, move[0], move[1]));
+    } else if (e.key === 'PageDown' || e.key === 'PageUp') {
+      e.preventDefault();
+      const si = store.layout.sectionOf[at]! + (e.key === 'PageDown' ? 1 : -1);
+      const box = g.boxes[si];
+      const first = box ? Array.from(box.cells).find((c) => c >= 0) : undefined;
+      if (first !== undefined) moveFocus(first);
+    } else if ((e.key === 'Enter' || e.key === ' ') && p.focus >= 0) {
+      e.preventDefault();
+      onToggle(p.focus);
+      setSpoken(describe(store, p.focus, !isMine(p.focus)));
+    }
+  };
+
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    const p = painter.current;
+    if (!p || !canvas.current) return;
+    const r = canvas.current.getBoundingClientRect();
+    const index = seatAt(p.geometry, e.clientX - r.left, e.clientY - r.top);
+    if (index < 0) return;
+    moveFocus(index);
+    onToggle(index);
+  };
+
+  return (
+    <div className="seat-map">
+      <div
+        ref={wrap}
+        className="seat-map-canvas"
+        role="application"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: role application: the map takes arrow keys itself
+        tabIndex={0}
+        aria-label="Seat map. Arrow keys move between seats, Enter or Space selects or unselects, Page Up and Page Down change section."
+        aria-describedby="seat-legend"
+        onKeyDown={onKeyDown}
+        onClick={onClick}
+        data-testid="seat-map"
+      >
+        <canvas ref={canvas} />
+      </div>
+      <p className="sr-only" aria-live="polite" data-testid="seat-focus">
+        {spoken}
+      </p>
+    </div>
+  );
+}
+
+export function SeatLegend() {
+  return (
+    <ul className="legend" id="seat-legend" aria-label="Legend">
+      <li>
+        <span className="swatch available" aria-hidden="true" /> Available (outlined)
+      </li>
+      <li>
+        <span className="swatch held" aria-hidden="true" /> Held by someone (half filled)
+      </li>
+      <li>
+        <span className="swatch sold" aria-hidden="true" /> Sold (crossed)
+      </li>
+      <li>
+        <span className="swatch mine" aria-hidden="true" /> Yours (dot)
+      </li>
+    </ul>
+  );
+}
