@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -6,7 +7,13 @@ import { afterAll } from 'vitest';
 import { ensureWebAppBuilt } from '../../scripts/build-web-app.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
+/**
+ * The committed README screenshots are rewritten only on request (`UPDATE_SCREENSHOTS=1 npm test`):
+ * otherwise every test run would leave changed PNGs in everyone's working tree.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? path.join(ROOT, 'docs/screenshots')
+  : path.join(os.tmpdir(), 'evently-screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const browsers = new Set<Browser>();
