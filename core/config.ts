@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import os from 'node:os';
 import { z } from 'zod';
 import { parseClusterNodes, type RedisTarget } from './redis/redis-target.js';
@@ -13,6 +14,13 @@ function isOrigin(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isAddressOrRange(value: string): boolean {
+  const [addr, bits, ...rest] = value.split('/');
+  const kind = isIP(addr ?? '');
+  if (kind === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128));
 }
 
 /**
@@ -119,6 +127,20 @@ const EnvSchema = z.object({
   HSTS_MAX_AGE_SECONDS: int(0, 2 * 365 * 86_400).default(0),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   METRICS_PORT: int(0, 65535).optional(),
+  // abuse limits (issue 11 items 5 and 6)
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isAddressOrRange), 'comma-separated addresses or CIDR ranges, like 10.0.0.0/8,::1'),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: int(1, 1_000_000).default(100),
+  REGISTER_MAX_PER_ADDRESS: int(1, 1_000_000).default(20),
+  REGISTER_WINDOW_SECONDS: int(1, 86_400).default(3600),
 });
 
 /** Rules across variables, checked on the raw input so they are reported with all the others. */
@@ -196,6 +218,12 @@ export interface Config {
   readonly metricsToken: string | null;
   /** A separate port for `/metrics` (0: any free port); null serves it on the API port. */
   readonly metricsPort: number | null;
+  /** Load balancers whose `X-Forwarded-For` entries are believed (addresses or CIDR ranges). */
+  readonly trustedProxies: readonly string[];
+  /** Failed logins per client address per `loginWindowSeconds` (per email: `loginMaxFailures`). */
+  readonly loginMaxFailuresPerAddress: number;
+  /** Registrations (each an argon2 hash) per client address per window. */
+  readonly registerLimit: { readonly maxPerAddress: number; readonly windowSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -276,6 +304,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS,
     metricsToken: e.METRICS_TOKEN ?? null,
     metricsPort: e.METRICS_PORT ?? null,
+    trustedProxies: e.TRUSTED_PROXIES,
+    loginMaxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    registerLimit: { maxPerAddress: e.REGISTER_MAX_PER_ADDRESS, windowSeconds: e.REGISTER_WINDOW_SECONDS },
   });
 }
 

@@ -13,10 +13,10 @@ import { createSeatLocks } from '../core/redis/seat-locks.js';
 import { runShutdown } from '../core/run-shutdown.js';
 import { createSeatChangePublisher } from '../core/seat-change-publisher.js';
 import type { AppContext } from './app-context.js';
+import { clientAddressOf, createTrustedProxies } from './http/client-address.js';
 import { createHttpHeaderPolicy } from './http/http-header-policy.js';
 import { createRouter, type RouterOptions } from './http/http-router.js';
 import { listenForMetrics } from './http/listen-for-metrics.js';
-import { createLoginThrottle } from './http/login-throttle.js';
 import { registerAuthRoutes } from './http/routes/auth-routes.js';
 import { registerCatalogRoutes } from './http/routes/catalog-routes.js';
 import { extraHttpRoutes } from './http/routes/extra-routes.js';
@@ -80,21 +80,19 @@ export async function startGateway(
     inFlight: createInFlight(),
     endedSessions,
   };
+  const trustedProxies = createTrustedProxies(config.trustedProxies);
   const routerOptions: RouterOptions = {
     maxBodyBytes: config.httpMaxBodyBytes,
     log,
     isShuttingDown: app.isShuttingDown,
     isSessionEnded: endedSessions.isEnded,
     headerPolicy: createHttpHeaderPolicy(config),
+    clientAddress: (peer, forwardedFor) => clientAddressOf(peer, forwardedFor, trustedProxies),
     onResponse: (method, route, status, seconds) => metrics.http.observe({ method, route, status: String(status) }, seconds),
   };
   const router = createRouter(uws, routerOptions);
   registerOpsRoutes(router, app);
-  registerAuthRoutes(
-    router,
-    app,
-    createLoginThrottle(redis, app.keys.loginFailures, config.loginMaxFailures, config.loginWindowSeconds),
-  );
+  registerAuthRoutes(router, app);
   registerCatalogRoutes(router, app);
   for (const register of extraHttpRoutes) register(router, app);
   registerMetricsRoute(router, app, false);

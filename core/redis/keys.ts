@@ -11,6 +11,7 @@ export function createKeys(prefix: string) {
     /** Socket.IO adapter / emitter channel prefix. */
     socketChannel: `${prefix}sio`,
     loginFailures: `${prefix}rl:login`,
+    registrations: `${prefix}rl:register`,
     /** HASH userId -> ms when that user's sessions were ended (tokens issued before are dead). */
     sessionsEnded: `${prefix}sessions:ended`,
     /** Pub/sub channel telling every gateway to close one user's live sockets. */

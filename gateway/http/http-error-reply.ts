@@ -10,7 +10,10 @@ export function httpErrorReply(error: unknown): { response: HttpResponse; unexpe
   if (isAppError(err)) {
     const error: Record<string, unknown> = { code: err.code, message: err.message };
     if (err.details !== undefined) error.details = err.details;
-    return { response: { status: httpStatusOf[err.code], body: { error } }, unexpected: false };
+    const response: HttpResponse = { status: httpStatusOf[err.code], body: { error } };
+    const wait = (err.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    if (typeof wait === 'number') response.headers = { 'retry-after': String(Math.ceil(wait / 1000)) };
+    return { response, unexpected: false };
   }
   return {
     response: { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } } },

@@ -16,6 +16,8 @@ export interface RouterOptions {
   onResponse?: (method: string, route: string, status: number, seconds: number) => void;
   isShuttingDown?: () => boolean;
   isSessionEnded?: (principal: Principal) => boolean;
+  /** The client's address from the peer and `X-Forwarded-For` (trusted proxies only). */
+  clientAddress?: (peer: string, forwardedFor: string | undefined) => string;
   /** Security and CORS headers for every answer, and the preflight rules. */
   headerPolicy?: HttpHeaderPolicy;
 }
@@ -126,7 +128,10 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
         headers,
         body: undefined,
         requestId,
-        ip: textDecoder.decode(res.getRemoteAddressAsText()),
+        ip: (options.clientAddress ?? ((peer: string) => peer))(
+          textDecoder.decode(res.getRemoteAddressAsText()),
+          headers['x-forwarded-for'],
+        ),
         isSessionEnded: options.isSessionEnded,
       };
       const log = options.log.child({ requestId });

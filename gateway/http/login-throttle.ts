@@ -1,42 +1,49 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { AppError } from '../../core/domain/app-error.js';
+import { consumeOrRefuse } from '../../core/rate-limits/consume-or-refuse.js';
 import type { Redis } from '../../core/redis/connect-redis.js';
 
+export interface LoginThrottleLimits {
+  maxFailures: number;
+  maxFailuresPerAddress: number;
+  windowSeconds: number;
+}
+
 /**
- * Failed logins are counted per email and per client address; past the limit, logins for that
- * email (or from that address) answer RATE_LIMITED until the window passes, even with the
- * right password, so guessing gains nothing.
+ * Guesses per email and per client address. Every attempt takes its point *before* the password
+ * is checked (an atomic Redis decrement), so a burst of parallel guesses gets no more tries than
+ * the limit: checking first and counting failures afterwards let every request of a burst
+ * through the check. A successful login gives its points back (and clears the email's count),
+ * so only failures use the allowance up; past it even the right password is refused until the
+ * window passes, so guessing gains nothing.
  */
-export function createLoginThrottle(redis: Redis, keyPrefix: string, maxFailures: number, windowSeconds: number) {
+export function createLoginThrottle(redis: Redis, keyPrefix: string, limits: LoginThrottleLimits) {
   const byEmail = new RateLimiterRedis({
     storeClient: redis,
     keyPrefix: `${keyPrefix}:email`,
-    points: maxFailures,
-    duration: windowSeconds,
+    points: limits.maxFailures,
+    duration: limits.windowSeconds,
   });
-  const byIp = new RateLimiterRedis({
+  const byAddress = new RateLimiterRedis({
     storeClient: redis,
     keyPrefix: `${keyPrefix}:ip`,
-    points: maxFailures * 20,
-    duration: windowSeconds,
+    points: limits.maxFailuresPerAddress,
+    duration: limits.windowSeconds,
   });
-  const limited = (res: { consumedPoints: number } | null, points: number) => res !== null && res.consumedPoints >= points;
+  const message = 'too many failed logins, try again later';
   return {
-    async check(email: string, ip: string): Promise<void> {
-      const [e, i] = await Promise.all([byEmail.get(email), byIp.get(ip)]);
-      if (limited(e, maxFailures) || limited(i, maxFailures * 20)) {
-        const ms = Math.max(e?.msBeforeNext ?? 0, i?.msBeforeNext ?? 0);
-        throw new AppError('RATE_LIMITED', 'too many failed logins, try again later', {
-          retryAfterSeconds: Math.ceil(ms / 1000),
-        });
+    /** Takes one attempt from both allowances or throws RATE_LIMITED. */
+    async attempt(email: string, address: string): Promise<void> {
+      await consumeOrRefuse(byAddress, address, message);
+      try {
+        await consumeOrRefuse(byEmail, email, message);
+      } catch (err) {
+        // Refused for the email: the address did not get to guess, give its point back.
+        await byAddress.reward(address, 1).catch(() => {});
+        throw err;
       }
     },
-    async recordFailure(email: string, ip: string): Promise<void> {
-      // Consuming past the limit rejects with the limiter's state; that is the expected outcome.
-      await Promise.all([byEmail.consume(email).catch(() => {}), byIp.consume(ip).catch(() => {})]);
-    },
-    async reset(email: string): Promise<void> {
-      await byEmail.delete(email);
+    async succeeded(email: string, address: string): Promise<void> {
+      await Promise.all([byEmail.delete(email), byAddress.reward(address, 1)]);
     },
   };
 }

@@ -67,6 +67,9 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     PG_POOL_SIZE: '10',
     // /metrics on the API port needs a bearer token: tests send this one (metricsAuth()).
     METRICS_TOKEN: TEST_METRICS_TOKEN,
+    // Every test client is 127.0.0.1: per-address limits are raised here; tests of the limits
+    // themselves set their own values (tests/integration/auth-throttle.test.ts).
+    REGISTER_MAX_PER_ADDRESS: '100000',
     ...overrides,
   };
   afterAll(async () => {
