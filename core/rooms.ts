@@ -6,4 +6,6 @@ export const rooms = {
   seats: (eventId: string) => `seats:${eventId}`,
   /** Admin analytics subscribers: all events, or one. */
   analytics: (eventId?: string) => (eventId ? `analytics:${eventId}` : 'analytics:*'),
+  /** Organizer analytics subscribers of one event: the snapshot scoped to that event. */
+  analyticsScoped: (eventId: string) => `analytics-scoped:${eventId}`,
 } as const;

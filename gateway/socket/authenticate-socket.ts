@@ -2,6 +2,7 @@ import type { Principal } from '../../core/auth/access-tokens.js';
 import { verifyAccessToken } from '../../core/auth/access-tokens.js';
 import type { EndedSessions } from '../../core/auth/ended-sessions.js';
 import { isAppError } from '../../core/domain/app-error.js';
+import { isStaff } from '../../core/domain/can-manage.js';
 
 type Next = (err?: Error) => void;
 interface Handshakeable {
@@ -34,13 +35,13 @@ export function authenticateUser(secret: string, sessions?: EndedSessions) {
   };
 }
 
-/** `/admin`: an admin's valid token or nothing. */
+/** `/admin`: an admin's or organizer's valid token or nothing (organizers see their own events only). */
 export function authenticateAdmin(secret: string, sessions?: EndedSessions) {
   return (socket: Handshakeable, next: Next) => {
     try {
       const principal = verifyAccessToken(socket.handshake.auth?.token, secret);
       if (sessions?.isEnded(principal)) return refuse(next, 'UNAUTHENTICATED', 'this session has ended: sign in again');
-      if (principal.role !== 'admin') return refuse(next, 'FORBIDDEN', 'admins only');
+      if (!isStaff(principal.role)) return refuse(next, 'FORBIDDEN', 'admins and organizers only');
       socket.data.principal = principal;
       next();
     } catch (err) {

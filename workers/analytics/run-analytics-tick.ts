@@ -1,3 +1,4 @@
+import { scopeSnapshotToEvent } from '../../core/domain/scope-snapshot.js';
 import { rooms } from '../../core/rooms.js';
 import { computeAnalytics } from '../../core/use-cases/analytics/compute-analytics.js';
 import { rollUpAuditLog } from '../../core/use-cases/analytics/roll-up-audit-log.js';
@@ -23,6 +24,9 @@ export async function runAnalyticsTick(ctx: WorkerContext): Promise<{ applied: n
   if (!isLatest) return { applied, events: 0 };
   const admin = ctx.emitter.of('/admin');
   admin.to(rooms.analytics()).emit('analytics:update', snapshots.system);
-  for (const [eventId, snapshot] of snapshots.byEvent) admin.to(rooms.analytics(eventId)).emit('analytics:update', snapshot);
+  for (const [eventId, snapshot] of snapshots.byEvent) {
+    admin.to(rooms.analytics(eventId)).emit('analytics:update', snapshot);
+    admin.to(rooms.analyticsScoped(eventId)).emit('analytics:update', scopeSnapshotToEvent(snapshot, eventId));
+  }
   return { applied, events: snapshots.byEvent.size };
 }

@@ -2,6 +2,7 @@ import type { AppContext } from '../../app-context.js';
 import type { Router } from '../http-router.js';
 import { registerAnalyticsRoutes } from './analytics-routes.js';
 import { registerMyBookingRoutes } from './my-booking-routes.js';
+import { registerUserAdminRoutes } from './user-admin-routes.js';
 import { registerVenueRoutes } from './venue-routes.js';
 
 /** HTTP routes of later features (admin analytics...), registered after the core ones. */
@@ -9,4 +10,5 @@ export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [
   registerAnalyticsRoutes,
   registerVenueRoutes,
   registerMyBookingRoutes,
+  registerUserAdminRoutes,
 ];
