@@ -141,6 +141,13 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ADDRESS: int(1, 1_000_000).default(100),
   REGISTER_MAX_PER_ADDRESS: int(1, 1_000_000).default(20),
   REGISTER_WINDOW_SECONDS: int(1, 86_400).default(3600),
+  SEAT_PUSH_COALESCE_MS: int(0, 1000).default(20),
+  SEAT_PUSH_MAX_COALESCE_MS: int(0, 5000).default(120),
+  AVAILABILITY_PUSH_MS: int(1000, 60_000).default(1000),
+  SEAT_REPAIR_INTERVAL_MS: int(100, 60_000).default(2000),
+  LIVE_EVENT_IDLE_MS: int(1000, 3_600_000).default(30_000),
+  SOCKET_MAX_BACKPRESSURE_BYTES: int(1024, 1_000_000_000).default(4 * 1024 * 1024),
+  TEST_EXIT_AFTER_COMMIT: bool.default('false'),
 });
 
 /** Rules across variables, checked on the raw input so they are reported with all the others. */
@@ -224,6 +231,19 @@ export interface Config {
   readonly loginMaxFailuresPerAddress: number;
   /** Registrations (each an argon2 hash) per client address per window. */
   readonly registerLimit: { readonly maxPerAddress: number; readonly windowSeconds: number };
+  /** Per-seat tier (seats:changed / seats:delta): base and widest coalescing window per event. */
+  readonly seatPushCoalesceMs: number;
+  readonly seatPushMaxCoalesceMs: number;
+  /** Availability tier: at most one `availability:changed` per event per this interval. */
+  readonly availabilityPushMs: number;
+  /** How often each gateway compares the live events in its memory with Postgres. */
+  readonly seatRepairIntervalMs: number;
+  /** A live event nobody on this gateway watches is dropped from memory after this long. */
+  readonly liveEventIdleMs: number;
+  /** uWS send buffer per socket; a socket past it is closed (it resyncs on reconnect). */
+  readonly socketMaxBackpressureBytes: number;
+  /** Test hook only: exit right after a seat commit, before publishing it. */
+  readonly testExitAfterCommit: boolean;
 }
 
 export class ConfigError extends Error {
@@ -307,6 +327,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     trustedProxies: e.TRUSTED_PROXIES,
     loginMaxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
     registerLimit: { maxPerAddress: e.REGISTER_MAX_PER_ADDRESS, windowSeconds: e.REGISTER_WINDOW_SECONDS },
+    seatPushCoalesceMs: e.SEAT_PUSH_COALESCE_MS,
+    seatPushMaxCoalesceMs: e.SEAT_PUSH_MAX_COALESCE_MS,
+    availabilityPushMs: e.AVAILABILITY_PUSH_MS,
+    seatRepairIntervalMs: e.SEAT_REPAIR_INTERVAL_MS,
+    liveEventIdleMs: e.LIVE_EVENT_IDLE_MS,
+    socketMaxBackpressureBytes: e.SOCKET_MAX_BACKPRESSURE_BYTES,
+    testExitAfterCommit: e.TEST_EXIT_AFTER_COMMIT,
   });
 }
 

@@ -36,8 +36,13 @@ export function createMetrics(instanceId: string) {
     }),
     fanoutLag: new client.Histogram({
       name: 'evently_fanout_lag_seconds',
-      help: 'Time from a seat change commit to its push leaving this process',
+      help: 'Time from a seat change commit to its message (publisher) or its pushes (gateway fan-out) leaving this process',
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: r,
+    }),
+    seatRepairs: new client.Counter({
+      name: 'evently_seat_repairs_total',
+      help: 'Seat changes a gateway found in Postgres whose message never reached it (repair pass)',
       registers: r,
     }),
     holds: new client.Counter({ name: 'evently_holds_total', help: 'Holds created', registers: r }),

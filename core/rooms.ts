@@ -4,6 +4,12 @@ export const rooms = {
   user: (userId: string) => `user:${userId}`,
   /** Seat-map subscribers of one event. */
   seats: (eventId: string) => `seats:${eventId}`,
+  /** v1.1 compact seat-state subscribers (seats:delta); local to each gateway. */
+  seatsCompact: (eventId: string) => `seats-compact:${eventId}`,
+  /** v1.1 availability subscribers (availability:changed); local to each gateway. */
+  availability: (eventId: string) => `availability:${eventId}`,
+  /** Sockets waiting in an event's waiting room (queue:state, local queue positions). */
+  queueWaiting: (eventId: string) => `queue:${eventId}`,
   /** Admin analytics subscribers: all events, or one. */
   analytics: (eventId?: string) => (eventId ? `analytics:${eventId}` : 'analytics:*'),
   /** Organizer analytics subscribers of one event: the snapshot scoped to that event. */

@@ -1,59 +1,70 @@
 import type { SeatChange } from './contract/pushes.js';
-import { rooms } from './rooms.js';
 
-interface Broadcaster {
-  to(room: string): { emit(event: 'seats:changed', payload: { eventId: string; changes: SeatChange[] }): unknown };
+/** What travels on the seat-change channel: committed changes of one event. */
+export interface SeatChangeMessage {
+  eventId: string;
+  changes: SeatChange[];
+  /** When the oldest change of the batch was handed over after its commit (fan-out lag). */
+  committedAtMs: number;
 }
 
-/** A broadcast may take at most about this share of the event loop; see `windowMs`. */
-const BROADCAST_SHARE = 0.25;
-const MAX_COALESCE_MS = 250;
+export interface SeatChangePublisherOptions {
+  /** Test hook (TEST_EXIT_AFTER_COMMIT): die between a commit and its publish, the failure the
+   * gateways' repair pass must cover. Never set in production. */
+  exitAfterCommit?: boolean;
+  onError?: (err: unknown) => void;
+  /** After a message left, with the batch's oldest commit time (ms). */
+  onFlush?: (committedAtMs: number) => void;
+  /** This process's own consumer (a gateway's live seat state): handed the changes at once, so
+   * a subscribe on the same gateway right after the ack already sees them. */
+  onLocal?: (message: SeatChangeMessage) => void;
+}
 
 /**
- * Publishes seat changes after commit, coalesced per event into one `seats:changed` push (later
- * versions of the same seat replace earlier ones in a batch). Through the Redis adapter
- * (gateway) or the socket emitter (worker) it reaches every instance.
- *
- * The window is `coalesceMs` while broadcasts are cheap. A broadcast to many thousands of
- * sockets costs the event loop milliseconds per push, and at one push every few ms it would
- * starve the commands (holds waiting on the loop keep their database connections, the pool
- * runs dry): after an expensive broadcast the window widens so broadcasting stays near
- * BROADCAST_SHARE of the loop, up to MAX_COALESCE_MS, and narrows again as they get cheap.
+ * Publishes seat changes after commit, coalesced per event for `coalesceMs` (later versions of
+ * the same seat replace earlier ones in a batch), as one message on the seat-change channel.
+ * Every gateway applies the message to its in-memory copy of the event and pushes to its own
+ * subscribers (gateway/seats/live-seats.ts): one Redis message per batch whatever the number
+ * of subscribers. A lost message (publisher died, Redis away) is repaired by the gateways'
+ * periodic comparison with Postgres, so publishing is best effort and never fails a command.
  */
 export function createSeatChangePublisher(
-  broadcaster: Broadcaster,
+  send: (message: string) => unknown,
   coalesceMs: number,
-  onFlush?: (oldestCommitMs: number) => void,
+  options: SeatChangePublisherOptions = {},
 ) {
   const pending = new Map<string, { changes: Map<string, SeatChange>; since: number }>();
   const timers = new Set<NodeJS.Timeout>();
-  let windowMs = coalesceMs;
 
   const flush = (eventId: string) => {
     const batch = pending.get(eventId);
     if (!batch) return;
     pending.delete(eventId);
-    const started = performance.now();
-    broadcaster.to(rooms.seats(eventId)).emit('seats:changed', { eventId, changes: [...batch.changes.values()] });
-    const spentMs = performance.now() - started;
-    windowMs = Math.min(MAX_COALESCE_MS, Math.max(coalesceMs, spentMs / BROADCAST_SHARE));
-    onFlush?.(batch.since);
+    const message: SeatChangeMessage = { eventId, changes: [...batch.changes.values()], committedAtMs: batch.since };
+    try {
+      Promise.resolve(send(JSON.stringify(message))).catch((err: unknown) => options.onError?.(err));
+    } catch (err) {
+      options.onError?.(err);
+    }
+    options.onFlush?.(batch.since);
   };
 
   return {
     publish(eventId: string, changes: readonly SeatChange[]): void {
       if (changes.length === 0) return;
+      if (options.exitAfterCommit) process.exit(70);
+      options.onLocal?.({ eventId, changes: [...changes], committedAtMs: Date.now() });
       let batch = pending.get(eventId);
       if (!batch) {
         batch = { changes: new Map(), since: Date.now() };
         pending.set(eventId, batch);
-        if (windowMs === 0) {
+        if (coalesceMs === 0) {
           queueMicrotask(() => flush(eventId));
         } else {
           const timer = setTimeout(() => {
             timers.delete(timer);
             flush(eventId);
-          }, windowMs);
+          }, coalesceMs);
           timers.add(timer);
         }
       }
@@ -62,8 +73,6 @@ export function createSeatChangePublisher(
         if (!prev || prev.version < c.version) batch.changes.set(c.seatId, c);
       }
     },
-    /** The current coalescing window (ms). */
-    windowMs: () => windowMs,
     /** Sends what is pending now (shutdown). */
     flushAll(): void {
       for (const t of timers) clearTimeout(t);

@@ -3,11 +3,14 @@ import type { InFlight } from '../core/in-flight.js';
 import type { SeatJobs } from '../core/jobs/seat-jobs.js';
 import type { ProcessContext } from '../core/process-context.js';
 import type { SeatLocks } from '../core/redis/seat-locks.js';
+import type { LiveSeats } from './seats/live-seats.js';
 import type { TypedServer } from './socket/typed-server.js';
 
 /** Everything long-lived a gateway handler may use; built once in startGateway. */
 export interface AppContext extends ProcessContext {
   io: TypedServer;
+  /** This gateway's in-memory seat state of the events its sockets watch. */
+  liveSeats: LiveSeats;
   /** Redlock on seats (a no-op when REDLOCK_ENABLED=false). */
   seatLocks: SeatLocks;
   /** Hold-expiry and waitlist-offer jobs for the workers. */

@@ -23,6 +23,8 @@ import { extraHttpRoutes } from './http/routes/extra-routes.js';
 import { registerMetricsRoute } from './http/routes/metrics-route.js';
 import { registerOpsRoutes } from './http/routes/ops-routes.js';
 import { registerWebAppRoutes } from './http/routes/web-app-routes.js';
+import { announceSoldOut } from './seats/announce-sold-out.js';
+import { createLiveSeats } from './seats/live-seats.js';
 import { closeUserSockets } from './socket/close-user-sockets.js';
 import { createSocketServer, wireSocketServer } from './socket/create-socket-server.js';
 import { startConnectionReports } from './socket/report-connections.js';
@@ -52,9 +54,6 @@ export async function startGateway(
   const uws = uWS.App();
   const io = createSocketServer(config, uws, pub, sub);
   let shuttingDown = false;
-  const seatChanges = createSeatChangePublisher(io, config.seatFanoutCoalesceMs, (since) =>
-    metrics.fanoutLag.observe((Date.now() - since) / 1000),
-  );
   const keys = createKeys(config.redisPrefix);
   const endedSessions = await watchEndedSessions(
     redis,
@@ -64,6 +63,18 @@ export async function startGateway(
     (ended) => closeUserSockets(io, ended.userId, ended.reason),
   );
   const seatJobs = createSeatJobs(config.redis, keys);
+  const liveSeats = createLiveSeats(io, pool, { ...config, onSoldOut: (eventId) => announceSoldOut(io, eventId) }, log, metrics);
+  const seatChanges = createSeatChangePublisher((m) => redis.publish(keys.seatChanges, m), config.seatFanoutCoalesceMs, {
+    exitAfterCommit: config.testExitAfterCommit,
+    onError: (err) => log.warn({ err }, 'seat change not published (the repair pass will catch up)'),
+    onLocal: (m) => liveSeats.receiveLocal(m),
+    onFlush: (since) => metrics.fanoutLag.observe((Date.now() - since) / 1000),
+  });
+  // Its own connection: a subscriber connection cannot run commands. ioredis re-subscribes after
+  // a reconnect; what was published meanwhile is found by the repair pass.
+  const seatSub = connectRedis(config.redis, { role: 'stream' });
+  seatSub.on('message', (_channel: string, message: string) => liveSeats.onMessage(message));
+  await seatSub.subscribe(keys.seatChanges);
   const app: AppContext = {
     config,
     log,
@@ -73,6 +84,7 @@ export async function startGateway(
     metrics,
     io,
     seatChanges,
+    liveSeats,
     seatLocks: createSeatLocks(redis, keys, { enabled: config.redlockEnabled, ttlMs: config.redlockTtlMs }),
     seatJobs,
     now: () => new Date(),
@@ -120,11 +132,12 @@ export async function startGateway(
         ['metrics listen socket', () => metricsServer?.close()],
         ['in-flight commands', () => app.inFlight.drained()],
         ['pending seat pushes', () => seatChanges.flushAll()],
+        ['live seats', () => liveSeats.close()],
         ['socket.io', () => io.close()],
         ['connection report', () => connectionReports.stop()],
         ['seat jobs', () => seatJobs.close()],
         ['ended sessions', () => endedSessions.close()],
-        ['redis', () => Promise.all([redis.quit(), pub.quit(), sub.quit()])],
+        ['redis', () => Promise.all([redis.quit(), pub.quit(), sub.quit(), seatSub.quit()])],
         ['postgres', () => pool.end()],
       ],
       config.shutdownDeadlineMs,

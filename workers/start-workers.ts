@@ -30,17 +30,21 @@ export async function startWorkers(
   await whenRedisReady(redis, REDIS_STARTUP_TIMEOUT_MS);
   const emitter = createSocketEmitter(config.socketAdapter, emitterRedis, config.redisPrefix + 'sio');
   const metrics = createMetrics(config.instanceId);
+  const keys = createKeys(config.redisPrefix);
   const ctx: WorkerContext = {
     config,
     log,
     pool,
     redis,
-    keys: createKeys(config.redisPrefix),
+    keys,
     metrics,
     emitter,
-    seatChanges: createSeatChangePublisher(emitter, config.seatFanoutCoalesceMs, (since) =>
-      metrics.fanoutLag.observe((Date.now() - since) / 1000),
-    ),
+    seatChanges: createSeatChangePublisher((m) => redis.publish(keys.seatChanges, m), config.seatFanoutCoalesceMs, {
+      exitAfterCommit: config.testExitAfterCommit,
+      onError: (err) => log.warn({ err }, 'seat change not published (the gateways repair it)'),
+      // A worker's part of the fan-out ends when the message leaves it; gateways observe the push.
+      onFlush: (since) => metrics.fanoutLag.observe((Date.now() - since) / 1000),
+    }),
     now: () => new Date(),
   };
   const started: { name: string; close(): Promise<void> }[] = [];

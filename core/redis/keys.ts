@@ -32,6 +32,8 @@ export function createKeys(prefix: string) {
     admittedUnnotified: (eventId: string) => `${ev(eventId)}:admitted:unnotified`,
     onSaleEvents: `${prefix}onsale`,
     // seats
+    /** Pub/sub channel: committed seat changes, applied by every gateway to its live seat state. */
+    seatChanges: `${prefix}seat-changes`,
     seatLock: (eventId: string, seatId: string) => `${ev(eventId)}:lock:seat:${seatId}`,
     /** BullMQ queue names (under bullPrefix): one delayed job per hold, offers per event. */
     holdExpiryQueue: 'hold-expiry',

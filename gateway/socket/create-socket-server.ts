@@ -9,6 +9,7 @@ import type { AppContext } from '../app-context.js';
 import { adminCommandHandlers } from './admin-commands.js';
 import { authenticateAdmin, authenticateUser } from './authenticate-socket.js';
 import { bindCommands } from './bind-commands.js';
+import { rawJsonParser } from './raw-json-parser.js';
 import { socketLifecycles } from './socket-lifecycle.js';
 import type { AdminNamespace, TypedServer } from './typed-server.js';
 import { userCommandHandlers } from './user-commands.js';
@@ -28,9 +29,28 @@ export function createSocketServer(config: Config, uws: TemplatedApp, pub: Redis
         credentials: config.cors.allowCredentials,
       },
     }),
+    parser: rawJsonParser,
   });
-  io.attachApp(uws);
+  attachWithBackpressureLimit(io, uws, config.socketMaxBackpressureBytes);
   return io;
+}
+
+/**
+ * uWS drops a send silently once a socket's buffer passes maxBackpressure (its default): a slow
+ * reader would lose pushes and acks without anyone knowing. With closeOnBackpressureLimit it is
+ * closed instead, reconnects and resyncs. engine.io's attach passes maxBackpressure through but
+ * not closeOnBackpressureLimit, so its one `ws()` registration is given both here.
+ */
+function attachWithBackpressureLimit(io: TypedServer, uws: TemplatedApp, maxBackpressure: number): void {
+  const ws = uws.ws;
+  uws.ws = function patchedWs(this: TemplatedApp, pattern: string, behavior: object) {
+    return ws.call(this, pattern, { ...behavior, maxBackpressure, closeOnBackpressureLimit: 1 } as never);
+  } as TemplatedApp['ws'];
+  try {
+    io.attachApp(uws, { maxBackpressure } as never);
+  } finally {
+    uws.ws = ws;
+  }
 }
 
 /** Authentication, rooms, lifecycle hooks and command bindings for both namespaces. */

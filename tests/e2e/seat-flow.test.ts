@@ -78,6 +78,10 @@ describe('seat map, holds, confirmation, bookings', () => {
     const list = await u.client.bookingList({});
     expect(list.ok && list.data.bookings.map((b) => b.bookingId)).toEqual([confirmed.data.bookingId]);
 
+    // v1.1: gwB answers subscribes from its memory; the freed seat reaches it as a push.
+    const freedPush = nextPush(watcher, 'seats:changed', (p) =>
+      p.changes.some((c) => c.seatId === seats[0] && c.status === 'available'),
+    );
     const cancelled = await u.client.bookingCancel({ bookingId: confirmed.data.bookingId });
     expect(cancelled).toEqual({
       ok: true,
@@ -85,6 +89,11 @@ describe('seat map, holds, confirmation, bookings', () => {
     });
     const again = await u.client.bookingCancel({ bookingId: confirmed.data.bookingId });
     expect(again.ok === false && again.error.code).toBe('ALREADY_CANCELLED');
+    expect((await freedPush).changes.find((c) => c.seatId === seats[0])).toEqual({
+      seatId: seats[0],
+      status: 'available',
+      version: 3,
+    });
     const after = await watcher.seatsSubscribe({ eventId: ev.id });
     expect(after.ok && after.data.seats.find((s) => s.id === seats[0])).toMatchObject({ status: 'available', version: 3 });
     await checkInvariants(databaseUrl);

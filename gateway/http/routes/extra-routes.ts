@@ -2,6 +2,7 @@ import type { AppContext } from '../../app-context.js';
 import type { Router } from '../http-router.js';
 import { registerAnalyticsRoutes } from './analytics-routes.js';
 import { registerMyBookingRoutes } from './my-booking-routes.js';
+import { registerSeatLayoutRoutes } from './seat-layout-routes.js';
 import { registerUserAdminRoutes } from './user-admin-routes.js';
 import { registerVenueRoutes } from './venue-routes.js';
 
@@ -11,4 +12,5 @@ export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [
   registerVenueRoutes,
   registerMyBookingRoutes,
   registerUserAdminRoutes,
+  registerSeatLayoutRoutes,
 ];

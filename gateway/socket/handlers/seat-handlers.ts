@@ -1,24 +1,25 @@
 import type { commands } from '../../../core/contract/commands.js';
 import { rooms } from '../../../core/rooms.js';
-import { getSeatMap } from '../../../core/use-cases/seats/get-seat-map.js';
 import type { Handlers } from '../bind-commands.js';
 import type { UserSocket } from '../typed-server.js';
 
-/** Live seat map: anonymous sockets may watch too. */
+/**
+ * Live seat map and availability, answered from this gateway's memory (never Postgres per
+ * subscribe); anonymous sockets may watch too. The RawJson replies are the serialization
+ * cached per seq, spliced into the ack as they are.
+ */
 export const seatHandlers: Handlers<typeof commands, UserSocket> = {
-  'seats:subscribe': async ({ eventId }, { app, socket }) => {
-    // Join before reading: a change committed in between arrives as a push with a newer
-    // version, so the client never misses one (it applies only newer versions).
-    await socket.join(rooms.seats(eventId));
-    try {
-      return { eventId, seats: await getSeatMap(app.pool, eventId) };
-    } catch (err) {
-      await socket.leave(rooms.seats(eventId));
-      throw err;
-    }
-  },
+  'seats:subscribe': async ({ eventId, format }, { app, socket }) =>
+    (format === 'compact'
+      ? await app.liveSeats.subscribeCompact(socket, eventId)
+      : await app.liveSeats.subscribeFull(socket, eventId)) as never,
   'seats:unsubscribe': async ({ eventId }, { socket }) => {
-    await socket.leave(rooms.seats(eventId));
+    await Promise.all([socket.leave(rooms.seats(eventId)), socket.leave(rooms.seatsCompact(eventId))]);
+    return {};
+  },
+  'availability:subscribe': ({ eventId }, { app, socket }) => app.liveSeats.subscribeAvailability(socket, eventId),
+  'availability:unsubscribe': async ({ eventId }, { socket }) => {
+    await socket.leave(rooms.availability(eventId));
     return {};
   },
 };

@@ -1,0 +1,57 @@
+import type { Queryable } from '../../db/pool.js';
+import { AppError } from '../../domain/app-error.js';
+import { type LayoutSeat, type LayoutSection, statusCode } from '../../domain/event-seat-state.js';
+
+export interface EventSeats {
+  eventId: string;
+  sections: LayoutSection[];
+  seats: (LayoutSeat & { section: string; priceCents: number })[];
+  statuses: Uint8Array;
+  versions: Uint32Array;
+}
+
+interface Row {
+  id: string;
+  section_id: string;
+  section: string;
+  position: number;
+  price_cents: number;
+  row: number;
+  number: number;
+  status: 'available' | 'held' | 'sold';
+  version: number;
+}
+
+/**
+ * Every seat of an event in index order, with its live status and version. The index is the
+ * seat's place in (section position, row, number): seats and sections are only ever created
+ * together with the event and never renumbered, so the order (and every index) is stable for
+ * the event's life without a stored column. NOT_FOUND for an unknown event.
+ */
+export async function loadEventSeats(db: Queryable, eventId: string): Promise<EventSeats> {
+  const { rows } = await db.query<Row>(
+    `SELECT s.id, sec.id AS section_id, sec.name AS section, sec.position, sec.price_cents, s.row, s.number,
+            s.status, s.version
+       FROM seats s JOIN sections sec ON sec.id = s.section_id
+      WHERE s.event_id = $1
+      ORDER BY sec.position, s.row, s.number, s.id`,
+    [eventId],
+  );
+  if (rows.length === 0) throw new AppError('NOT_FOUND', 'no such event');
+  const sections: LayoutSection[] = [];
+  const sectionIndex = new Map<string, number>();
+  const statuses = new Uint8Array(rows.length);
+  const versions = new Uint32Array(rows.length);
+  const seats = rows.map((r, i) => {
+    let si = sectionIndex.get(r.section_id);
+    if (si === undefined) {
+      si = sections.length;
+      sectionIndex.set(r.section_id, si);
+      sections.push({ id: r.section_id, name: r.section, priceCents: r.price_cents, position: r.position });
+    }
+    statuses[i] = statusCode(r.status);
+    versions[i] = r.version;
+    return { id: r.id, sectionIndex: si, section: r.section, priceCents: r.price_cents, row: r.row, number: r.number };
+  });
+  return { eventId, sections, seats, statuses, versions };
+}
