@@ -6,7 +6,8 @@ import type { EioClient, EmitResult } from './eio-client.js';
 /** Error codes each command may answer in a flash sale without anything being wrong. */
 const EXPECTED: Record<string, ReadonlySet<string>> = {
   'seats:hold': new Set(['SOLD_OUT', 'SEAT_UNAVAILABLE']),
-  'waitlist:join': new Set(['SOLD_OUT']),
+  // NOT_ADMITTED (seats_available): seats freed up again since the hold failed (PROTOCOL v1.1 waitlist).
+  'waitlist:join': new Set(['SOLD_OUT', 'NOT_ADMITTED']),
 };
 const MAX_RETRIES = 5;
 

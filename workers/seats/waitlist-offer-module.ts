@@ -19,7 +19,7 @@ export const waitlistOfferModule: WorkerModule = {
   async start(ctx) {
     const jobs = createSeatJobs(ctx.config.redis, ctx.keys, ctx.now);
     const offer = async (eventId: string) => {
-      const offers = await offerWaitlist(ctx.pool, eventId, ctx.config.waitlistOfferTtlSeconds, ctx.now);
+      const offers = await offerWaitlist(ctx, eventId, ctx.config.waitlistOfferTtlSeconds, ctx.now);
       for (const o of offers) {
         ctx.seatChanges.publish(eventId, o.changes);
         ctx.emitter.to(rooms.user(o.userId)).emit('waitlist:offer', {

@@ -15,6 +15,9 @@ export async function insertWaitlistEntry(
   tx: Queryable,
   e: { eventId: string; userId: string; quantity: number; sectionId: string | null },
 ): Promise<WaitlistSpot> {
+  // Joins of one event take turns (until commit): the sequence then follows commit order, so the
+  // position counted below is never the same for two concurrent joiners.
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('waitlist-join:' || $1))`, [e.eventId]);
   const { rows } = await tx.query<WaitlistSpot>(
     `WITH ins AS (
        INSERT INTO waitlist_entries (event_id, user_id, section_id, quantity) VALUES ($1, $2, $4, $3)

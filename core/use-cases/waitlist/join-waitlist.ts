@@ -12,18 +12,25 @@ export interface JoinWaitlist {
   now: Date;
 }
 
-/** `waitlist:join`: FIFO per event; joining again keeps the first entry and its place. */
+/**
+ * `waitlist:join` (PROTOCOL v1.1 "Waitlist"): only for a sold-out event or section, FIFO per
+ * event; joining again keeps the first entry and its place.
+ */
 export async function joinWaitlist(pool: Pool, j: JoinWaitlist): Promise<WaitlistSpot> {
   return withTransaction(pool, async (tx) => {
     const { rows } = await tx.query<{
       cancelled_at: Date | null;
+      sale_starts_at: Date;
       starts_at: Date;
       max_seats_per_user: number;
       section_id: string | null;
+      has_available: boolean;
     }>(
-      `SELECT e.cancelled_at, e.starts_at, e.max_seats_per_user,
-              (SELECT id FROM sections WHERE event_id = e.id AND name = $2) AS section_id
-         FROM events e WHERE e.id = $1 FOR KEY SHARE OF e`,
+      `SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user, sec.id AS section_id,
+              EXISTS (SELECT 1 FROM seats s WHERE s.event_id = e.id AND s.status = 'available'
+                         AND ($2::text IS NULL OR s.section_id = sec.id)) AS has_available
+         FROM events e LEFT JOIN sections sec ON sec.event_id = e.id AND sec.name = $2
+        WHERE e.id = $1 FOR KEY SHARE OF e`,
       [j.eventId, j.section],
     );
     const ev = rows[0];
@@ -34,6 +41,15 @@ export async function joinWaitlist(pool: Pool, j: JoinWaitlist): Promise<Waitlis
       throw new AppError('HOLD_LIMIT_EXCEEDED', `at most ${ev.max_seats_per_user} seats per user for this event`, {
         maxSeatsPerUser: ev.max_seats_per_user,
       });
+    }
+    // The waitlist is for what the sale cannot give: while seats are on sale (or before it opens)
+    // the way in is the waiting room, so nobody can pre-load the line or skip the queue.
+    if (ev.has_available || ev.sale_starts_at > j.now) {
+      throw new AppError(
+        'NOT_ADMITTED',
+        ev.has_available ? 'seats are available: join the waiting room' : 'the sale has not started: join the waiting room',
+        { reason: 'seats_available' },
+      );
     }
     const spot = await insertWaitlistEntry(tx, {
       eventId: j.eventId,

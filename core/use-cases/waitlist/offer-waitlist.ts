@@ -6,8 +6,11 @@ import { withTransaction } from '../../db/with-transaction.js';
 import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
 import { isSaleOpen } from '../../domain/event-status.js';
 import { seatAllowance } from '../../domain/seat-allowance.js';
+import type { Redis } from '../../redis/connect-redis.js';
+import type { Keys } from '../../redis/keys.js';
 import { holdLimitLockKey } from '../holds/hold-limit-lock-key.js';
 import { insertHold } from '../holds/insert-hold.js';
+import { countWaitingRoom } from './count-waiting-room.js';
 
 export interface WaitlistOffer {
   eventId: string;
@@ -35,20 +38,24 @@ interface Head {
 
 /**
  * Offers free seats to the head of the event's waitlist, one entry per transaction, until the
- * line is empty or no seat is free. Each offer is a hold made for that user (source 'waitlist',
+ * line is empty or no seat is free, and only while nobody waits in the event's waiting room
+ * (PROTOCOL v1.1: freed seats go to the sale first). Each offer is a hold made for that user (source 'waitlist',
  * its own TTL); an offer not confirmed in time expires like any hold, lapses the entry, and the
  * freed seats go to the next entry. An offer covers up to the quantity asked for (fewer when fewer
  * are free) within the user's per-event limit; a user already at the limit is passed over.
  */
 export async function offerWaitlist(
-  pool: Pool,
+  deps: { pool: Pool; redis: Redis; keys: Keys },
   eventId: string,
   offerTtlSeconds: number,
   now: () => Date,
 ): Promise<WaitlistOffer[]> {
   const offers: WaitlistOffer[] = [];
   for (let i = 0; i < 1000; i++) {
-    const step = await withTransaction(pool, (tx) => offerToHead(tx, eventId, offerTtlSeconds, now()));
+    // Asked before every offer: someone may have joined the room since (seats are free again).
+    // Redis away means the answer is unknown: the job fails and is retried, nothing is offered.
+    if ((await countWaitingRoom(deps, eventId)) > 0) break;
+    const step = await withTransaction(deps.pool, (tx) => offerToHead(tx, eventId, offerTtlSeconds, now()));
     if (step.kind === 'done') break;
     if (step.kind === 'offered') offers.push(step.offer);
   }

@@ -63,7 +63,7 @@ export const ERROR_CODES = [
 /** Error codes a command may answer during a sale without anything being wrong. */
 export const EXPECTED_ERRORS = {
   'seats:hold': ['SOLD_OUT', 'SEAT_UNAVAILABLE'],
-  'waitlist:join': ['SOLD_OUT'],
+  'waitlist:join': ['SOLD_OUT', 'NOT_ADMITTED'],
 };
 
 /** True when `code` is a normal answer of `command` under load (not counted as an error). */
