@@ -5,6 +5,7 @@ import type { Pool, PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
 import { isSaleOpen } from '../../domain/event-status.js';
+import { orderSeats, toSeatRef, totalCents } from '../../domain/order-seats.js';
 import { seatAllowance } from '../../domain/seat-allowance.js';
 import type { Redis } from '../../redis/connect-redis.js';
 import type { Keys } from '../../redis/keys.js';
@@ -65,12 +66,13 @@ export async function offerWaitlist(
 async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, now: Date): Promise<Step> {
   // One offerer per event at a time, whichever worker runs the job.
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('waitlist-offer:' || $1))`, [eventId]);
+  // The lock order of every seat transaction: event row, per-user lock, waitlist row, seats.
+  await tx.query('SELECT 1 FROM events WHERE id = $1 FOR KEY SHARE', [eventId]);
   const { rows } = await tx.query<Head>(
     `SELECT w.id, w.user_id, w.quantity, w.section_id, e.cancelled_at, e.sale_starts_at, e.starts_at,
             e.max_seats_per_user, now() + make_interval(secs => $2) AS expires_at
        FROM waitlist_entries w JOIN events e ON e.id = w.event_id
-      WHERE w.event_id = $1 AND w.status = 'waiting' ORDER BY w.seq LIMIT 1
-        FOR UPDATE OF w FOR KEY SHARE OF e`,
+      WHERE w.event_id = $1 AND w.status = 'waiting' ORDER BY w.seq LIMIT 1`,
     [eventId, ttlSeconds],
   );
   const head = rows[0];
@@ -78,8 +80,12 @@ async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, 
   if (!isSaleOpen({ cancelledAt: head.cancelled_at, saleStartsAt: head.sale_starts_at, startsAt: head.starts_at }, now)) {
     return { kind: 'done' };
   }
-  // The same per-user lock and count as seats:hold.
+  // The same per-user lock and count as seats:hold, then the entry (a leave may have closed it).
   await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [holdLimitLockKey(head.user_id, eventId)]);
+  const { rowCount } = await tx.query(`SELECT 1 FROM waitlist_entries WHERE id = $1 AND status = 'waiting' FOR UPDATE`, [
+    head.id,
+  ]);
+  if (!rowCount) return { kind: 'skipped' };
   const { rows: counts } = await tx.query<{ current: number }>(
     `SELECT (SELECT coalesce(sum(seat_count), 0) FROM holds
               WHERE user_id = $1 AND event_id = $2 AND status = 'active' AND expires_at > now())
@@ -109,11 +115,12 @@ async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, 
     version: number;
     status: string;
     section: string;
+    section_rank: number;
     row: number;
     number: number;
     price_cents: number;
   }>(
-    `SELECT s.id, s.version, s.status, sec.name AS section, s.row, s.number, sec.price_cents
+    `SELECT s.id, s.version, s.status, sec.name AS section, sec.position AS section_rank, s.row, s.number, sec.price_cents
        FROM seats s JOIN sections sec ON sec.id = s.section_id
       WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR UPDATE OF s SKIP LOCKED`,
     [chosen],
@@ -134,8 +141,16 @@ async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, 
     head.id,
     holdId,
   ]);
-  seats.sort((x, y) => x.section.localeCompare(y.section) || x.row - y.row || x.number - y.number);
-  const refs = seats.map((s) => ({ id: s.id, section: s.section, row: s.row, number: s.number, priceCents: s.price_cents }));
+  const refs = orderSeats(
+    seats.map((s) => ({
+      id: s.id,
+      section: s.section,
+      sectionRank: s.section_rank,
+      row: s.row,
+      number: s.number,
+      priceCents: s.price_cents,
+    })),
+  ).map(toSeatRef);
   return {
     kind: 'offered',
     offer: {
@@ -143,7 +158,7 @@ async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, 
       userId: head.user_id,
       holdId,
       seats: refs,
-      totalCents: refs.reduce((n, s) => n + s.priceCents, 0),
+      totalCents: totalCents(refs),
       expiresAt: head.expires_at,
       changes,
     },
