@@ -19,7 +19,6 @@ function answer(file: WebAppFile, req: HttpRequest): HttpResponse {
   const headers: Record<string, string> = {
     etag: file.etag,
     'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    'x-content-type-options': 'nosniff',
     vary: 'accept-encoding',
   };
   if (req.headers['if-none-match'] === file.etag) return { status: 304, headers, text: '', contentType: file.contentType };
