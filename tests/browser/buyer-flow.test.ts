@@ -14,10 +14,11 @@ let adminToken: string;
 let browser: Browser;
 
 beforeAll(async () => {
+  // First: it builds the app when stale, and a gateway reads the built files when it starts.
+  browser = await launchBrowser();
   t = await createTestEnv({ QUEUE_POSITION_PUSH_MS: '200', ADMISSION_RECONCILE_MS: '200' });
   [gw] = await Promise.all([startGatewayProcess(t.env), startWorkerProcess(t.env)]);
   adminToken = (await loginAdmin(gw.url)).accessToken;
-  browser = await launchBrowser();
 }, 180_000);
 
 describe('a buyer in Chromium', () => {
