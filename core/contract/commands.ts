@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AccessCodeInput } from './access-codes.js';
 import {
   AdmissionSettings,
   Cents,
@@ -132,7 +133,11 @@ export const commands = {
     reply: z.union([CompactSeatMap, FullSeatMap]),
   },
   'seats:unsubscribe': { payload: EventOnly, reply: Empty },
-  'queue:join': { payload: EventOnly, reply: QueueState },
+  'queue:join': {
+    /** `accessCode`: a presale or bypass code for this event (v1.1). */
+    payload: z.object({ eventId: Id, accessCode: AccessCodeInput.optional() }).strict(),
+    reply: QueueState,
+  },
   'queue:status': { payload: EventOnly, reply: QueueState },
   'queue:leave': { payload: EventOnly, reply: Empty },
   'seats:hold': { payload: HoldPayload, reply: HoldReply },

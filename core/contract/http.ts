@@ -206,6 +206,13 @@ export const AnalyticsReport = z.object({
   ),
   /** The latest live snapshot (inventory, queue, waitlist, connections now), null before the first tick. */
   live: AnalyticsSnapshot.nullable(),
+  /** Access codes of the event (or all): issued, used (all time) and used within the range, per kind. */
+  accessCodes: z
+    .object({
+      presale: z.object({ codes: z.number().int(), uses: z.number().int(), usesInRange: z.number().int() }),
+      bypass: z.object({ codes: z.number().int(), uses: z.number().int(), usesInRange: z.number().int() }),
+    })
+    .optional(),
 });
 export type AnalyticsReport = z.infer<typeof AnalyticsReport>;
 

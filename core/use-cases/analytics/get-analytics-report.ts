@@ -4,6 +4,7 @@ import { AppError } from '../../domain/app-error.js';
 import { summarizeAnalyticsRange } from '../../domain/summarize-analytics-range.js';
 import type { Redis } from '../../redis/connect-redis.js';
 import type { Keys } from '../../redis/keys.js';
+import { findAccessCodeFigures } from '../access-codes/find-access-code-figures.js';
 import { eventExists } from './event-exists.js';
 import { findAnalyticsSnapshot } from './find-analytics-snapshot.js';
 import { findRangeCounts } from './find-range-counts.js';
@@ -29,9 +30,10 @@ export async function getAnalyticsReport(
     throw new AppError('VALIDATION_FAILED', `at most ${MAX_RANGE_DAYS} days per request`);
   }
   if (q.eventId && !(await eventExists(deps.pool, q.eventId))) throw new AppError('NOT_FOUND', 'no such event');
-  const [rows, live] = await Promise.all([
+  const [rows, live, accessCodes] = await Promise.all([
     findRangeCounts(deps.pool, from, to, q.eventId ?? null),
     findAnalyticsSnapshot(deps, q.eventId),
+    findAccessCodeFigures(deps.pool, from, to, q.eventId ?? null),
   ]);
   const { totals, daily, events } = summarizeAnalyticsRange(rows, to.getTime() - from.getTime());
   return {
@@ -54,5 +56,6 @@ export async function getAnalyticsReport(
     daily,
     events,
     live,
+    accessCodes,
   };
 }

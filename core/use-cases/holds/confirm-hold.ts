@@ -73,13 +73,13 @@ async function confirmInTx(
   p: CommandPayload<'hold:confirm'>,
   now: Date,
 ): Promise<ConfirmResult> {
-  // The event row first (KEY SHARE), then the hold: the order every seat transaction uses, so an
+  // Presale holds (see writeHold) confirm from the presale start. The event row first (KEY SHARE), then the hold: the order every seat transaction uses, so an
   // event cancellation (which takes the event row exclusively first) can never deadlock with us.
   // The CTE is scanned before the hold row is locked (row locks are taken above the join).
   const { rows } = await tx.query<HoldRow>({
     name: 'confirm-lock-hold',
     text: `WITH e AS MATERIALIZED (
-       SELECT id, cancelled_at, sale_starts_at, starts_at FROM events
+       SELECT id, cancelled_at, coalesce(presale_starts_at, sale_starts_at) AS sale_starts_at, starts_at FROM events
         WHERE id = (SELECT event_id FROM holds WHERE id = $1) FOR KEY SHARE
      )
      SELECT h.id, h.user_id, h.event_id, h.status, h.expires_at > now() AS is_live, h.seat_count, h.total_cents,

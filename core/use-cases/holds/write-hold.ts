@@ -80,7 +80,8 @@ function toCandidate(s: SeatRow): CandidateSeat {
  * 4. the hold, guarded seat moves, audit and idempotency record (insertHold).
  */
 export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOutcome> {
-  // Runs after the event and per-user locks (taken with BEGIN): one statement locks the seat rows
+  // Holds open at the presale start: before the sale only presale code holders are admitted, and
+  // an admission is what a hold needs. Runs after the event and per-user locks (taken with BEGIN): one statement locks the seat rows
   // in id order (overlapping holds queue up instead of deadlocking; locked rows are re-read at
   // their newest version) and reads the event, the user's seat count and a stored reply.
   const { rows: facts } = await tx.query<EventFacts & { seats: SeatRow[] }>({
@@ -92,7 +93,7 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
         WHERE s.event_id = $1 AND s.id = ANY($4::uuid[])
         ORDER BY s.id FOR UPDATE OF s ${a.chosenForUs ? 'SKIP LOCKED' : ''}
      )
-     SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user,
+     SELECT e.cancelled_at, coalesce(e.presale_starts_at, e.sale_starts_at) AS sale_starts_at, e.starts_at, e.max_seats_per_user,
             now() + make_interval(secs => e.hold_ttl_seconds) AS expires_at,
             (SELECT coalesce(sum(h.seat_count), 0) FROM holds h
               WHERE h.user_id = $2 AND h.event_id = e.id AND h.status = 'active' AND h.expires_at > now())

@@ -11,6 +11,7 @@ import { AppError } from '../../domain/app-error.js';
 import type { Redis } from '../../redis/connect-redis.js';
 import type { Keys } from '../../redis/keys.js';
 import { loadLuaScript } from '../../redis/run-lua-script.js';
+import type { QueuePriority } from '../access-codes/redeem-access-code.js';
 import { bucketsOf } from './admission-buckets.js';
 import { type AdmissionControl, isSaleOpenAt } from './admission-control.js';
 import { decodeSessionRecord } from './admission-session.js';
@@ -36,10 +37,12 @@ export async function runQueueEntry(
   userId: string,
   now: Date,
   mode: 'join' | 'status',
+  priority: QueuePriority | null = null,
 ): Promise<QueueState> {
   const control = await loadAdmissionControl(deps, eventId);
   const nowMs = now.getTime();
-  const saleOpen = isSaleOpenAt(control, nowMs);
+  // A presale code opens the room to its holder from presaleStartsAt (redeemAccessCode checked it).
+  const saleOpen = isSaleOpenAt(control, nowMs) || (priority?.presaleOpen === true && !control.cancelled);
   if (mode === 'join' && (control.cancelled || nowMs >= control.endsAtMs)) {
     throw new AppError('SALE_NOT_OPEN', 'the sale for this event is over');
   }
@@ -63,6 +66,7 @@ export async function runQueueEntry(
       joinAdmissionCap({ paused: control.paused, saleOpen, maxActive: control.settings.maxActive }),
       control.settings.sessionTtlSeconds,
       mode === 'join' ? '1' : '0',
+      priority ? '1' : '0',
     ],
   )) as [string, ...unknown[]];
   if (reply[0] === 'none') return { state: 'none' };

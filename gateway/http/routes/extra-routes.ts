@@ -1,5 +1,6 @@
 import type { AppContext } from '../../app-context.js';
 import type { Router } from '../http-router.js';
+import { registerAccessCodeRoutes } from './access-code-routes.js';
 import { registerAnalyticsRoutes } from './analytics-routes.js';
 import { registerMyBookingRoutes } from './my-booking-routes.js';
 import { registerSeatLayoutRoutes } from './seat-layout-routes.js';
@@ -13,4 +14,5 @@ export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [
   registerMyBookingRoutes,
   registerUserAdminRoutes,
   registerSeatLayoutRoutes,
+  registerAccessCodeRoutes,
 ];

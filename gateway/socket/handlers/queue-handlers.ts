@@ -1,4 +1,5 @@
 import type { adminCommands, commands } from '../../../core/contract/commands.js';
+import { redeemAccessCode } from '../../../core/use-cases/access-codes/redeem-access-code.js';
 import { controlAdmission } from '../../../core/use-cases/queue/control-admission.js';
 import { joinQueue } from '../../../core/use-cases/queue/join-queue.js';
 import { leaveQueue } from '../../../core/use-cases/queue/leave-queue.js';
@@ -17,9 +18,13 @@ const queueDeps = (app: AppContext) => ({
 
 /** Waiting-room commands on `/`. */
 export const queueCommandHandlers: Handlers<typeof commands, UserSocket> = {
-  'queue:join': async ({ eventId }, call) => {
+  'queue:join': async ({ eventId, accessCode }, call) => {
     const user = call.user();
-    const state = await joinQueue(queueDeps(call.app), eventId, user.userId, call.app.now());
+    const now = call.app.now();
+    const priority = accessCode
+      ? await redeemAccessCode(call.app.pool, { eventId, userId: user.userId, code: accessCode, now })
+      : null;
+    const state = await joinQueue(queueDeps(call.app), eventId, user.userId, now, priority);
     rememberQueuedEvent(call.socket, eventId);
     return state;
   },
