@@ -3,6 +3,7 @@ import type { InFlight } from '../core/in-flight.js';
 import type { SeatJobs } from '../core/jobs/seat-jobs.js';
 import type { ProcessContext } from '../core/process-context.js';
 import type { SeatLocks } from '../core/redis/seat-locks.js';
+import type { LocalQueuePositions } from './queue/local-queue-positions.js';
 import type { LiveSeats } from './seats/live-seats.js';
 import type { TypedServer } from './socket/typed-server.js';
 
@@ -11,6 +12,8 @@ export interface AppContext extends ProcessContext {
   io: TypedServer;
   /** This gateway's in-memory seat state of the events its sockets watch. */
   liveSeats: LiveSeats;
+  /** queue:position for this gateway's own waiting sockets. */
+  queuePositions: LocalQueuePositions;
   /** Redlock on seats (a no-op when REDLOCK_ENABLED=false). */
   seatLocks: SeatLocks;
   /** Hold-expiry and waitlist-offer jobs for the workers. */

@@ -23,7 +23,8 @@ import { extraHttpRoutes } from './http/routes/extra-routes.js';
 import { registerMetricsRoute } from './http/routes/metrics-route.js';
 import { registerOpsRoutes } from './http/routes/ops-routes.js';
 import { registerWebAppRoutes } from './http/routes/web-app-routes.js';
-import { announceSoldOut } from './seats/announce-sold-out.js';
+import { announceQueueState } from './queue/announce-queue-state.js';
+import { createLocalQueuePositions } from './queue/local-queue-positions.js';
 import { createLiveSeats } from './seats/live-seats.js';
 import { closeUserSockets } from './socket/close-user-sockets.js';
 import { createSocketServer, wireSocketServer } from './socket/create-socket-server.js';
@@ -63,7 +64,13 @@ export async function startGateway(
     (ended) => closeUserSockets(io, ended.userId, ended.reason),
   );
   const seatJobs = createSeatJobs(config.redis, keys);
-  const liveSeats = createLiveSeats(io, pool, { ...config, onSoldOut: (eventId) => announceSoldOut(io, eventId) }, log, metrics);
+  const liveSeats = createLiveSeats(
+    io,
+    pool,
+    { ...config, onSoldOut: (eventId) => announceQueueState(io, eventId, 'sold_out', 'local') },
+    log,
+    metrics,
+  );
   const seatChanges = createSeatChangePublisher((m) => redis.publish(keys.seatChanges, m), config.seatFanoutCoalesceMs, {
     exitAfterCommit: config.testExitAfterCommit,
     onError: (err) => log.warn({ err }, 'seat change not published (the repair pass will catch up)'),
@@ -75,6 +82,14 @@ export async function startGateway(
   const seatSub = connectRedis(config.redis, { role: 'stream' });
   seatSub.on('message', (_channel: string, message: string) => liveSeats.onMessage(message));
   await seatSub.subscribe(keys.seatChanges);
+  const queuePositions = createLocalQueuePositions({
+    pool,
+    redis,
+    keys,
+    intervalMs: config.queuePositionPushMs,
+    log,
+    now: () => new Date(),
+  });
   const app: AppContext = {
     config,
     log,
@@ -85,6 +100,7 @@ export async function startGateway(
     io,
     seatChanges,
     liveSeats,
+    queuePositions,
     seatLocks: createSeatLocks(redis, keys, { enabled: config.redlockEnabled, ttlMs: config.redlockTtlMs }),
     seatJobs,
     now: () => new Date(),
@@ -133,6 +149,7 @@ export async function startGateway(
         ['in-flight commands', () => app.inFlight.drained()],
         ['pending seat pushes', () => seatChanges.flushAll()],
         ['live seats', () => liveSeats.close()],
+        ['queue positions', () => queuePositions.close()],
         ['socket.io', () => io.close()],
         ['connection report', () => connectionReports.stop()],
         ['seat jobs', () => seatJobs.close()],

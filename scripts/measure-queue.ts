@@ -1,8 +1,8 @@
 /**
- * Waiting-room figures on this machine: Redis memory per 100,000 waiting users, time of one
- * `queue:position` pass over 20,000 (and 100,000) waiting users, admission rate achieved vs
+ * Waiting-room figures on this machine: Redis memory per 100,000 waiting users, time and CPU of one
+ * `queue:position` pass (gateway-side rank reads) over every waiting user, admission rate achieved vs
  * configured with the real BullMQ admitter. Uses a throwaway database and Redis prefix.
- *   npx tsx scripts/measure-queue.ts            (WAITING=100000 PUSH_USERS=20000 to change)
+ *   npx tsx scripts/measure-queue.ts            (WAITING=100000 to change)
  * Env: MEASURE_DATABASE_URL (admin URL, default postgres://postgres@127.0.0.1:5432/postgres),
  *      MEASURE_REDIS_URL (default redis://127.0.0.1:6379).
  */
@@ -13,16 +13,15 @@ import { migrate } from '../core/db/migrate.js';
 import { createPool } from '../core/db/pool.js';
 import { createLogger } from '../core/log.js';
 import { connectRedis } from '../core/redis/connect-redis.js';
-import { createSocketEmitter } from '../core/redis/create-socket-emitter.js';
 import { createKeys } from '../core/redis/keys.js';
 import { createEvent } from '../core/use-cases/catalog/create-event.js';
 import { controlAdmission } from '../core/use-cases/queue/control-admission.js';
 import { joinQueue } from '../core/use-cases/queue/join-queue.js';
-import { pushQueuePositions } from '../core/use-cases/queue/push-queue-positions.js';
+import { loadAdmissionControl } from '../core/use-cases/queue/load-admission-control.js';
+import { readQueuePlaces } from '../core/use-cases/queue/read-queue-places.js';
 import { startWorkers } from '../workers/start-workers.js';
 
 const WAITING = Number(process.env.WAITING ?? 100_000);
-const PUSH_USERS = Number(process.env.PUSH_USERS ?? 20_000);
 const adminUrl = process.env.MEASURE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.MEASURE_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const id = randomBytes(4).toString('hex');
@@ -86,20 +85,29 @@ try {
       `for ${WAITING} waiting -> ${(((queueBytes / WAITING) * 100_000) / 1048576).toFixed(2)} MiB per 100,000`,
   );
 
-  // 2. Position passes: the whole queue (sale-start reveal), then the last PUSH_USERS only.
-  const emitterRedis = connectRedis(redisUrl);
-  const emitter = createSocketEmitter(config.socketAdapter, emitterRedis, config.redisPrefix + 'sio');
-  const pass = async (label: string) => {
-    started = performance.now();
-    const sent = await pushQueuePositions({ ...deps, emitter }, eventId, new Date());
-    await emitterRedis.ping(); // every publish before it has reached Redis
-    console.log(`${label}: ${sent} queue:position pushes in ${(performance.now() - started).toFixed(0)} ms`);
+  // 2. Position passes as a gateway runs them once a second for its own waiting sockets: one
+  // chunked, pipelined batch of rank reads, no pub/sub message per user. Measured over the whole
+  // queue (as if every waiting user were on this one gateway), with gateway and Redis CPU.
+  const control = await loadAdmissionControl(deps, eventId);
+  const users = await redis.zrange(keys.queue(eventId), '0', '-1');
+  const redisCpu = async () => {
+    const info = await redis.info('cpu');
+    return Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]);
   };
-  await pass('position pass, whole queue');
-  await redis.hset(keys.admissionStats(eventId), 'dirtyFrom', WAITING - PUSH_USERS);
-  await pass(`position pass, ${PUSH_USERS} users`);
-  await emitter.close().catch(() => {}); // a headless Socket.IO server throws on close (no engine)
-  emitterRedis.disconnect();
+  for (const label of ['position pass (warm-up)', 'position pass', 'position pass']) {
+    const cpu0 = process.cpuUsage();
+    const r0 = await redisCpu();
+    started = performance.now();
+    const places = await readQueuePlaces(deps, control, users, Date.now());
+    const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpu0);
+    const gatewayCpuMs = (cpu.user + cpu.system) / 1000;
+    const redisCpuMs = ((await redisCpu()) - r0) * 1000;
+    console.log(
+      `${label}: ${places.size} waiting users in ${ms.toFixed(0)} ms; gateway CPU ${gatewayCpuMs.toFixed(0)} ms, ` +
+        `Redis CPU ${redisCpuMs.toFixed(0)} ms -> ${(((gatewayCpuMs + redisCpuMs) * 1000) / places.size).toFixed(2)} µs CPU per waiting user per second`,
+    );
+  }
 
   // 3. Admission rate achieved by the BullMQ admitter vs configured.
   const workers = await startWorkers(config, createLogger('warn', {}));

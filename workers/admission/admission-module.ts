@@ -5,7 +5,6 @@ import { reconcileAdmissionControls } from '../../core/use-cases/queue/reconcile
 import { keepJobSchedulers } from '../keep-job-schedulers.js';
 import type { WorkerModule } from '../worker-context.js';
 import { admitTick } from './admit-tick.js';
-import { pushAllQueuePositions } from './push-all-queue-positions.js';
 
 const QUEUE = 'admission';
 const tickSchedulerId = (eventId: string) => `tick:${eventId}`;
@@ -20,7 +19,8 @@ export interface TickJobData {
 /**
  * The waiting room's workers. BullMQ job schedulers emit one job per interval whatever the
  * number of worker processes, and each job is taken by exactly one of them: one admission
- * tick per event per `tickMs`, one position pass per push interval, one reconcile per second.
+ * tick per event per `tickMs`, one reconcile per second. (Queue positions are computed by each gateway for its own
+ * waiting sockets: gateway/queue/local-queue-positions.ts.)
  */
 export const admissionModule: WorkerModule = {
   name: 'admission',
@@ -51,13 +51,11 @@ export const admissionModule: WorkerModule = {
         const result = await admitTick(ctx, data.eventId);
         // A configure from the admin changed the interval: the next tick runs on the new one.
         if (result.control.settings.tickMs !== data.tickMs) await scheduleTicks(data.eventId, result.control.settings.tickMs);
-      } else if (job.name === 'positions') {
-        await pushAllQueuePositions(ctx);
       } else if (job.name === 'reconcile') {
         await reconcile();
       }
     };
-    // Concurrency: a long position pass must not hold up admission ticks. Short locks: a worker
+    // Concurrency: one slow event's tick must not hold up the others. Short locks: a worker
     // that dies holding a job stalls that scheduler until another worker reclaims the job; with
     // BullMQ's 30 s defaults an on-sale would stop admitting for up to a minute, with these for
     // a few seconds. Every job here takes well under a second, and the lock is renewed anyway.
@@ -75,10 +73,7 @@ export const admissionModule: WorkerModule = {
     const schedulers = keepJobSchedulers(
       queue,
       queueConnection,
-      [
-        { id: 'reconcile', every: ctx.config.admissionReconcileMs, name: 'reconcile', opts: done },
-        { id: 'positions', every: ctx.config.queuePositionPushMs, name: 'positions', opts: done },
-      ],
+      [{ id: 'reconcile', every: ctx.config.admissionReconcileMs, name: 'reconcile', opts: done }],
       { everyMs: ctx.config.schedulerReassertMs, log: ctx.log },
     );
     await schedulers.assert();

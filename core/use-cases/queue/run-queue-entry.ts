@@ -79,14 +79,16 @@ export async function runQueueEntry(
   return waitingState(control, nowMs, { rank, order: Number(order), preQueueSize, buckets: bucketsOf(flatBuckets) });
 }
 
-function waitingState(
+/** The reply for a waiting user's place; `paused: true` while an admin paused the room (v1.1). */
+export function waitingState(
   control: AdmissionControl,
   nowMs: number,
   place: { rank: number; order: number; preQueueSize: number; buckets: ReturnType<typeof bucketsOf> },
 ): QueueState {
   // Until sale start nobody in the pre-queue may learn their (already random) place.
+  const paused = control.paused ? { paused: true } : {};
   if (place.order < 0 && nowMs < control.saleStartsAtMs) {
-    return { state: 'waiting', position: null, ahead: Math.max(0, place.preQueueSize - 1), etaSeconds: null };
+    return { state: 'waiting', position: null, ahead: Math.max(0, place.preQueueSize - 1), etaSeconds: null, ...paused };
   }
   const rate =
     measuredAdmissionRate(place.buckets, Math.floor(nowMs / 1000), RATE_WINDOW_SECONDS) ??
@@ -96,5 +98,6 @@ function waitingState(
     position: place.rank + 1,
     ahead: place.rank,
     etaSeconds: estimateEtaSeconds(place.rank, rate, control.paused),
+    ...paused,
   };
 }

@@ -8,6 +8,7 @@ import { getEvent } from '../../../core/use-cases/catalog/get-event.js';
 import { listEvents } from '../../../core/use-cases/catalog/list-events.js';
 import { updateEvent } from '../../../core/use-cases/catalog/update-event.js';
 import type { AppContext } from '../../app-context.js';
+import { announceQueueState } from '../../queue/announce-queue-state.js';
 import type { Router } from '../http-router.js';
 import { pageReply } from '../page-reply.js';
 import { requireStaff } from '../require-staff.js';
@@ -46,6 +47,7 @@ export function registerCatalogRoutes(router: Router, app: AppContext) {
     const { id } = parseInput(EventParams, req.params);
     const { changes, ...result } = await cancelEvent(app.pool, id, actor);
     app.seatChanges.publish(id, changes);
+    announceQueueState(app.io, id, 'cancelled', 'everywhere');
     return { status: 200, body: result };
   });
 }

@@ -26,6 +26,7 @@ export const queueLifecycle = {
     if (principal) await markQueueReconnected(app, principal.userId);
   },
   async onDisconnect(app: AppContext, socket: UserSocket): Promise<void> {
+    app.queuePositions.forget(socket);
     const principal = socket.data.principal;
     const events = queuedEvents.get(socket);
     if (!principal || !events || events.size === 0) return;
