@@ -6,8 +6,12 @@ export function createKeys(prefix: string) {
   const ev = (eventId: string) => `${prefix}ev:{${eventId}}`;
   return {
     prefix,
-    /** BullMQ's own prefix; queues hash-tag themselves. */
-    bullPrefix: `${prefix}bull`,
+    /**
+     * BullMQ's own prefix, hash-tagged: BullMQ's scripts touch many keys of a queue at once, so on
+     * a Redis Cluster every key of a queue must share one slot (all queues share this one). The
+     * tag comes after the prefix so that everything of a deployment still starts with it.
+     */
+    bullPrefix: `${prefix}{bull}`,
     /** Socket.IO adapter / emitter channel prefix. */
     socketChannel: `${prefix}sio`,
     loginFailures: `${prefix}rl:login`,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventlyClient } from '../../core/contract/create-client.js';
 import { admit, OPEN_ADMISSION } from '../support/admit-user.js';
@@ -8,6 +7,7 @@ import { connectClient } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { dbQuery } from '../support/db-query.js';
 import { loginAdmin } from '../support/http-client.js';
+import { expectEverySeatWonOnce, raceForSeats } from '../support/racers.js';
 import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 
@@ -24,31 +24,6 @@ afterAll(async () => {
   await worker.stop();
 });
 
-interface Racer {
-  client: EventlyClient;
-  admissionToken: string;
-}
-
-/** One racer's outcome after retrying whatever the server called retryable. */
-async function race(
-  r: Racer,
-  eventId: string,
-  seatIds: string[],
-  explicit: boolean,
-): Promise<{ seats: string[] } | { code: string }> {
-  const quantity = 1 + Math.floor(Math.random() * 2);
-  const pick = [...seatIds].sort(() => Math.random() - 0.5).slice(0, quantity);
-  const payload = explicit
-    ? { eventId, admissionToken: r.admissionToken, idempotencyKey: randomUUID(), seatIds: pick }
-    : { eventId, admissionToken: r.admissionToken, idempotencyKey: randomUUID(), quantity, acceptPartial: true };
-  for (let attempt = 0; ; attempt++) {
-    const ack = await r.client.seatsHold(payload, { timeoutMs: 60_000 });
-    if (ack.ok) return { seats: ack.data.seats.map((s) => s.id) };
-    if (!ack.error.retryable || attempt >= 30) return { code: ack.error.code };
-    await new Promise((res) => setTimeout(res, 5 + Math.random() * 20));
-  }
-}
-
 async function runRace(redlock: 'true' | 'false') {
   const env = { ...t.env, REDLOCK_ENABLED: redlock, PG_POOL_SIZE: '20' };
   const gateways = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
@@ -63,7 +38,7 @@ async function runRace(redlock: 'true' | 'false') {
     );
     expect(seatIds).toHaveLength(SEATS);
     const users = await createBulkUsers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, CLIENTS);
-    const racers: Racer[] = [];
+    const racers: { client: EventlyClient; admissionToken: string }[] = [];
     for (let i = 0; i < users.length; i += 100) {
       racers.push(
         ...(await Promise.all(
@@ -74,14 +49,10 @@ async function runRace(redlock: 'true' | 'false') {
         )),
       );
     }
-    const outcomes = await Promise.all(racers.map((r, i) => race(r, ev.id, seatIds, i % 5 < 3)));
+    const outcomes = await Promise.all(racers.map((r, i) => raceForSeats(r, ev.id, seatIds, i % 5 < 3)));
     for (const r of racers) r.client.close();
 
-    const won = outcomes.flatMap((o) => ('seats' in o ? o.seats : []));
-    const failures = outcomes.flatMap((o) => ('code' in o ? [o.code] : []));
-    expect(new Set(won).size, 'no seat acknowledged to two racers').toBe(won.length);
-    expect(won.length).toBe(SEATS);
-    expect([...new Set(failures)].filter((c) => c !== 'SEAT_UNAVAILABLE' && c !== 'SOLD_OUT')).toEqual([]);
+    const { failures } = expectEverySeatWonOnce(outcomes, SEATS);
     const [db] = await dbQuery(
       t.databaseUrl,
       `SELECT count(*) FILTER (WHERE status = 'held')::int AS held, count(*) FILTER (WHERE status = 'available')::int AS available,

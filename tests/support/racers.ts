@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import type { EventlyClient } from '../../core/contract/create-client.js';
 import { admit } from './admit-user.js';
 import { createBulkUsers } from './bulk-users.js';
@@ -31,4 +33,40 @@ export async function admitRacers(
     );
   }
   return racers;
+}
+
+/**
+ * One racer's hold of 1-2 seats (explicit random seats, or best available with acceptPartial),
+ * retrying whatever the server called retryable; the seats won or the final error code.
+ */
+export async function raceForSeats(
+  r: { client: EventlyClient; admissionToken: string },
+  eventId: string,
+  seatIds: string[],
+  explicit: boolean,
+): Promise<{ seats: string[] } | { code: string }> {
+  const quantity = 1 + Math.floor(Math.random() * 2);
+  const pick = [...seatIds].sort(() => Math.random() - 0.5).slice(0, quantity);
+  const payload = explicit
+    ? { eventId, admissionToken: r.admissionToken, idempotencyKey: randomUUID(), seatIds: pick }
+    : { eventId, admissionToken: r.admissionToken, idempotencyKey: randomUUID(), quantity, acceptPartial: true };
+  for (let attempt = 0; ; attempt++) {
+    const ack = await r.client.seatsHold(payload, { timeoutMs: 60_000 });
+    if (ack.ok) return { seats: ack.data.seats.map((s) => s.id) };
+    if (!ack.error.retryable || attempt >= 30) return { code: ack.error.code };
+    await new Promise((res) => setTimeout(res, 5 + Math.random() * 20));
+  }
+}
+
+/** Every seat went to exactly one racer; the losers only heard SEAT_UNAVAILABLE or SOLD_OUT. */
+export function expectEverySeatWonOnce(
+  outcomes: ({ seats: string[] } | { code: string })[],
+  seats: number,
+): { failures: string[] } {
+  const won = outcomes.flatMap((o) => ('seats' in o ? o.seats : []));
+  const failures = outcomes.flatMap((o) => ('code' in o ? [o.code] : []));
+  expect(new Set(won).size, 'no seat acknowledged to two racers').toBe(won.length);
+  expect(won.length).toBe(seats);
+  expect([...new Set(failures)].filter((c) => c !== 'SEAT_UNAVAILABLE' && c !== 'SOLD_OUT')).toEqual([]);
+  return { failures };
 }

@@ -12,16 +12,14 @@ export async function markQueueDisconnected(
   graceDeadline: Date,
 ): Promise<void> {
   if (eventIds.length === 0) return;
-  const pipeline = deps.redis.pipeline();
-  for (const eventId of eventIds) pipeline.zadd(deps.keys.queueDisconnected(eventId), graceDeadline.getTime(), userId);
-  await pipeline.exec();
+  // One command per event, sent together: the events' keys live in different Cluster slots,
+  // which one pipeline may not span.
+  await Promise.all(eventIds.map((id) => deps.redis.zadd(deps.keys.queueDisconnected(id), graceDeadline.getTime(), userId)));
 }
 
 /** A socket of the user connected: every grace period running for them ends (they are back). */
 export async function markQueueReconnected(deps: { redis: Redis; keys: Keys }, userId: string): Promise<void> {
   const eventIds = await deps.redis.smembers(deps.keys.onSaleEvents);
   if (eventIds.length === 0) return;
-  const pipeline = deps.redis.pipeline();
-  for (const eventId of eventIds) pipeline.zrem(deps.keys.queueDisconnected(eventId), userId);
-  await pipeline.exec();
+  await Promise.all(eventIds.map((id) => deps.redis.zrem(deps.keys.queueDisconnected(id), userId)));
 }
