@@ -148,6 +148,13 @@ const EnvSchema = z.object({
   LIVE_EVENT_IDLE_MS: int(1000, 3_600_000).default(30_000),
   SOCKET_MAX_BACKPRESSURE_BYTES: int(1024, 1_000_000_000).default(4 * 1024 * 1024),
   TEST_EXIT_AFTER_COMMIT: bool.default('false'),
+  SOCKET_COMMANDS_PER_SECOND: int(1, 100_000).default(10),
+  SOCKET_COMMAND_BURST: int(1, 100_000).default(40),
+  SOCKET_MAX_IN_FLIGHT: int(1, 10_000).default(8),
+  USER_COMMANDS_PER_SECOND: int(0, 1_000_000).default(30),
+  ADDRESS_COMMANDS_PER_SECOND: int(0, 10_000_000).default(300),
+  MAX_SOCKETS_PER_USER: int(1, 100_000).default(10),
+  MAX_ANONYMOUS_SOCKETS_PER_ADDRESS: int(1, 1_000_000).default(50),
 });
 
 /** Rules across variables, checked on the raw input so they are reported with all the others. */
@@ -244,6 +251,19 @@ export interface Config {
   readonly socketMaxBackpressureBytes: number;
   /** Test hook only: exit right after a seat commit, before publishing it. */
   readonly testExitAfterCommit: boolean;
+  /** Command allowances (cost-weighted, see core/domain/command-cost.ts); RATE_LIMITED past them. */
+  readonly commandLimits: {
+    /** Token bucket of each socket, in gateway memory. */
+    readonly socketPerSecond: number;
+    readonly socketBurst: number;
+    /** Commands of one socket being handled at once. */
+    readonly socketMaxInFlight: number;
+    /** Across all sockets and gateways, in Redis; 0 turns the limit off. */
+    readonly userPerSecond: number;
+    readonly addressPerSecond: number;
+  };
+  /** Per gateway: sockets one user may hold open, anonymous sockets one address may. */
+  readonly connectionLimits: { readonly socketsPerUser: number; readonly anonymousSocketsPerAddress: number };
 }
 
 export class ConfigError extends Error {
@@ -334,6 +354,17 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     liveEventIdleMs: e.LIVE_EVENT_IDLE_MS,
     socketMaxBackpressureBytes: e.SOCKET_MAX_BACKPRESSURE_BYTES,
     testExitAfterCommit: e.TEST_EXIT_AFTER_COMMIT,
+    commandLimits: {
+      socketPerSecond: e.SOCKET_COMMANDS_PER_SECOND,
+      socketBurst: e.SOCKET_COMMAND_BURST,
+      socketMaxInFlight: e.SOCKET_MAX_IN_FLIGHT,
+      userPerSecond: e.USER_COMMANDS_PER_SECOND,
+      addressPerSecond: e.ADDRESS_COMMANDS_PER_SECOND,
+    },
+    connectionLimits: {
+      socketsPerUser: e.MAX_SOCKETS_PER_USER,
+      anonymousSocketsPerAddress: e.MAX_ANONYMOUS_SOCKETS_PER_ADDRESS,
+    },
   });
 }
 

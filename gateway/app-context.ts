@@ -5,6 +5,7 @@ import type { ProcessContext } from '../core/process-context.js';
 import type { SeatLocks } from '../core/redis/seat-locks.js';
 import type { LocalQueuePositions } from './queue/local-queue-positions.js';
 import type { LiveSeats } from './seats/live-seats.js';
+import type { CommandLimits } from './socket/command-limits.js';
 import type { TypedServer } from './socket/typed-server.js';
 
 /** Everything long-lived a gateway handler may use; built once in startGateway. */
@@ -23,4 +24,6 @@ export interface AppContext extends ProcessContext {
   inFlight: InFlight;
   /** Users whose sessions were ended (role change, revocation): their older tokens are dead. */
   endedSessions?: EndedSessions;
+  /** Per-socket, per-user and per-address command allowances, checked before every command. */
+  commandLimits?: CommandLimits;
 }

@@ -27,6 +27,7 @@ import { announceQueueState } from './queue/announce-queue-state.js';
 import { createLocalQueuePositions } from './queue/local-queue-positions.js';
 import { createLiveSeats } from './seats/live-seats.js';
 import { closeUserSockets } from './socket/close-user-sockets.js';
+import { createCommandLimits } from './socket/command-limits.js';
 import { createSocketServer, wireSocketServer } from './socket/create-socket-server.js';
 import { startConnectionReports } from './socket/report-connections.js';
 
@@ -107,6 +108,7 @@ export async function startGateway(
     isShuttingDown: () => shuttingDown,
     inFlight: createInFlight(),
     endedSessions,
+    commandLimits: createCommandLimits(redis, keys, config.commandLimits),
   };
   const trustedProxies = createTrustedProxies(config.trustedProxies);
   const routerOptions: RouterOptions = {

@@ -16,6 +16,9 @@ export function createKeys(prefix: string) {
     socketChannel: `${prefix}sio`,
     loginFailures: `${prefix}rl:login`,
     registrations: `${prefix}rl:register`,
+    /** Command allowances across gateways (rate-limiter-flexible key prefixes). */
+    commandRateUser: `${prefix}rl:cmd:user`,
+    commandRateAddress: `${prefix}rl:cmd:ip`,
     /** HASH userId -> ms when that user's sessions were ended (tokens issued before are dead). */
     sessionsEnded: `${prefix}sessions:ended`,
     /** Pub/sub channel telling every gateway to close one user's live sockets. */

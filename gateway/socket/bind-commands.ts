@@ -21,7 +21,7 @@ export type Handlers<C extends Schemas, S> = {
 };
 
 interface BindableSocket {
-  data: { principal: Principal | null };
+  data: { principal: Principal | null; address?: string };
   on(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
@@ -56,9 +56,15 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
       const run = async () => {
         if (app.isShuttingDown()) throw new AppError('SHUTTING_DOWN', 'server is shutting down');
         checkPrincipalLive(socket.data.principal, app.endedSessions, app.now().getTime());
-        const payload = parseInput(schema, args.length === 2 ? args[0] : undefined);
-        if (!handler) throw new AppError('INTERNAL', `${name} is not available`, undefined, false);
-        return handler(payload, call);
+        // Limits before parsing: garbage costs the sender its allowance like anything else.
+        const release = await app.commandLimits?.admit(socket, name);
+        try {
+          const payload = parseInput(schema, args.length === 2 ? args[0] : undefined);
+          if (!handler) throw new AppError('INTERNAL', `${name} is not available`, undefined, false);
+          return await handler(payload, call);
+        } finally {
+          release?.();
+        }
       };
       app.inFlight.track(run()).then(
         (data) => {

@@ -6,9 +6,11 @@ import type { Redis } from '../../core/redis/connect-redis.js';
 import { createGatewayAdapter } from '../../core/redis/create-socket-emitter.js';
 import { rooms } from '../../core/rooms.js';
 import type { AppContext } from '../app-context.js';
+import { createTrustedProxies } from '../http/client-address.js';
 import { adminCommandHandlers } from './admin-commands.js';
 import { authenticateAdmin, authenticateUser } from './authenticate-socket.js';
 import { bindCommands } from './bind-commands.js';
+import { limitConnections, recordClientAddress } from './limit-connections.js';
 import { rawJsonParser } from './raw-json-parser.js';
 import { socketLifecycles } from './socket-lifecycle.js';
 import type { AdminNamespace, TypedServer } from './typed-server.js';
@@ -56,7 +58,10 @@ function attachWithBackpressureLimit(io: TypedServer, uws: TemplatedApp, maxBack
 /** Authentication, rooms, lifecycle hooks and command bindings for both namespaces. */
 export function wireSocketServer(app: AppContext): void {
   const { io, config, metrics, log } = app;
+  const trusted = createTrustedProxies(config.trustedProxies);
+  io.use(recordClientAddress(trusted));
   io.use(authenticateUser(config.jwtAccessSecret, app.endedSessions));
+  io.use(limitConnections(config.connectionLimits));
   io.on('connection', (socket) => {
     metrics.connections.inc({ namespace: '/' });
     const principal = socket.data.principal;
@@ -75,6 +80,7 @@ export function wireSocketServer(app: AppContext): void {
     });
   });
   const admin = io.of('/admin') as unknown as AdminNamespace;
+  admin.use(recordClientAddress(trusted));
   admin.use(authenticateAdmin(config.jwtAccessSecret, app.endedSessions));
   admin.on('connection', (socket) => {
     metrics.connections.inc({ namespace: '/admin' });

@@ -9,6 +9,8 @@ import type {
 
 export interface SocketData {
   principal: Principal | null;
+  /** The client's address (trusted-proxy rule), for per-address limits. */
+  address?: string;
 }
 
 export type TypedServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

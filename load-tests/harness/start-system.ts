@@ -132,6 +132,11 @@ export async function startSystem(o: SystemOptions): Promise<BenchSystem> {
     ADMISSION_TOKEN_SECRET: randomBytes(32).toString('hex'),
     // /metrics on the API port needs a bearer token; the harness reads it with this one.
     METRICS_TOKEN: randomBytes(24).toString('hex'),
+    // Every simulated buyer connects from 127.0.0.1: per-address allowances would make them one
+    // client. Per-socket and per-user limits stay at their defaults (each buyer is one of those).
+    ADDRESS_COMMANDS_PER_SECOND: '10000000',
+    MAX_ANONYMOUS_SOCKETS_PER_ADDRESS: '1000000',
+    REGISTER_MAX_PER_ADDRESS: '1000000',
     ADMIN_EMAIL: o.admin.email,
     ADMIN_PASSWORD: o.admin.password,
     SHUTDOWN_DEADLINE_MS: '5000',

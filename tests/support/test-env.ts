@@ -70,6 +70,8 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     // Every test client is 127.0.0.1: per-address limits are raised here; tests of the limits
     // themselves set their own values (tests/integration/auth-throttle.test.ts).
     REGISTER_MAX_PER_ADDRESS: '100000',
+    ADDRESS_COMMANDS_PER_SECOND: '10000000',
+    MAX_ANONYMOUS_SOCKETS_PER_ADDRESS: '1000000',
     ...overrides,
   };
   afterAll(async () => {
