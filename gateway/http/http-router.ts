@@ -77,8 +77,11 @@ function send(res: UwsResponse, reply: HttpResponse, requestId: string, policyHe
     res.writeStatus(String(reply.status));
     res.writeHeader('content-type', reply.contentType ?? 'application/json; charset=utf-8');
     res.writeHeader('x-request-id', requestId);
-    for (const [k, v] of policyHeaders) res.writeHeader(k, v);
-    for (const [k, v] of Object.entries(reply.headers ?? {})) res.writeHeader(k, v);
+    const own = reply.headers ?? {};
+    // A handler's own value wins over the policy's (one header line each, never both).
+    const ownNames = new Set(Object.keys(own).map((k) => k.toLowerCase()));
+    for (const [k, v] of policyHeaders) if (!ownNames.has(k)) res.writeHeader(k, v);
+    for (const [k, v] of Object.entries(own)) res.writeHeader(k, v);
     res.end(text);
   });
 }
