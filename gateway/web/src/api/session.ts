@@ -46,7 +46,12 @@ function schedule() {
   clearTimeout(timer);
   if (!current) return;
   const due = expiresAtMs(current.accessToken) - refreshMarginMs(current.accessToken) - Date.now();
-  timer = setTimeout(() => void refreshNow().catch(() => {}), Math.max(0, due));
+  // A failed refresh (server away) tries again shortly; reconnecting refreshes on its own too.
+  const attempt = () =>
+    void refreshNow().catch(() => {
+      timer = setTimeout(attempt, 5000);
+    });
+  timer = setTimeout(attempt, Math.max(0, due));
 }
 
 function emit() {
