@@ -14,7 +14,6 @@ import { waitUntil } from '../support/wait-until.js';
 let t: TestEnv;
 let gw1: StartedProcess;
 let gw2: StartedProcess;
-let adminToken: string;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -22,7 +21,6 @@ beforeAll(async () => {
   // Access tokens of 10 s: the restart test outlives them, so the app must refresh to reconnect.
   t = await createTestEnv({ QUEUE_POSITION_PUSH_MS: '200', ADMISSION_RECONCILE_MS: '200', ACCESS_TOKEN_TTL_SECONDS: '10' });
   [gw1, gw2] = await Promise.all([startGatewayProcess(t.env), startGatewayProcess(t.env), startWorkerProcess(t.env)]);
-  adminToken = (await loginAdmin(gw1.url)).accessToken;
 }, 180_000);
 
 /** A signed-in buyer on `url` who joined the waiting room of the event. */
@@ -39,7 +37,8 @@ const syncMode = (page: Page) => page.evaluate(() => (globalThis as { __eventlyS
 
 describe('live seat maps in Chromium', () => {
   it('two browsers on two gateways see each other’s holds', async () => {
-    const event = await createTestEvent(gw1.url, adminToken, {
+    // Tokens live 10 s here: a fresh admin login for each event.
+    const event = await createTestEvent(gw1.url, (await loginAdmin(gw1.url)).accessToken, {
       sections: [{ name: 'A', priceCents: 5000, rows: 4, seatsPerRow: 10 }],
       admission: OPEN_ADMISSION,
     });
@@ -76,7 +75,8 @@ describe('live seat maps in Chromium', () => {
   });
 
   it('survives a gateway restart: reconnects with a refreshed token, keeps its queue place and resyncs the map', async () => {
-    const event = await createTestEvent(gw1.url, adminToken, {
+    // Tokens live 10 s here: a fresh admin login for each event.
+    const event = await createTestEvent(gw1.url, (await loginAdmin(gw1.url)).accessToken, {
       sections: [{ name: 'A', priceCents: 5000, rows: 2, seatsPerRow: 10 }],
       admission: { maxActive: 1, admitPerTick: 1, tickMs: 100, sessionTtlSeconds: 600 },
     });
