@@ -155,6 +155,8 @@ const EnvSchema = z.object({
   ADDRESS_COMMANDS_PER_SECOND: int(0, 10_000_000).default(300),
   MAX_SOCKETS_PER_USER: int(1, 100_000).default(10),
   MAX_ANONYMOUS_SOCKETS_PER_ADDRESS: int(1, 1_000_000).default(50),
+  HOLD_HEALTH_REPORT_MS: int(100, 60_000).default(1000),
+  ADMISSION_DB_QUEUE_MAX: int(0, 100_000).default(20),
 });
 
 /** Rules across variables, checked on the raw input so they are reported with all the others. */
@@ -264,6 +266,10 @@ export interface Config {
   };
   /** Per gateway: sockets one user may hold open, anonymous sockets one address may. */
   readonly connectionLimits: { readonly socketsPerUser: number; readonly anonymousSocketsPerAddress: number };
+  /** How often each gateway publishes its hold-path health for the admission loop. */
+  readonly holdHealthReportMs: number;
+  /** Closed loop: more commands than this waiting for a database connection (all gateways) is unhealthy. */
+  readonly admissionDbQueueMax: number;
 }
 
 export class ConfigError extends Error {
@@ -365,6 +371,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       socketsPerUser: e.MAX_SOCKETS_PER_USER,
       anonymousSocketsPerAddress: e.MAX_ANONYMOUS_SOCKETS_PER_ADDRESS,
     },
+    holdHealthReportMs: e.HOLD_HEALTH_REPORT_MS,
+    admissionDbQueueMax: e.ADMISSION_DB_QUEUE_MAX,
   });
 }
 

@@ -3,6 +3,7 @@ import type { InFlight } from '../core/in-flight.js';
 import type { SeatJobs } from '../core/jobs/seat-jobs.js';
 import type { ProcessContext } from '../core/process-context.js';
 import type { SeatLocks } from '../core/redis/seat-locks.js';
+import type { HoldPathHealthRecorder } from './queue/hold-path-health.js';
 import type { LocalQueuePositions } from './queue/local-queue-positions.js';
 import type { LiveSeats } from './seats/live-seats.js';
 import type { CommandLimits } from './socket/command-limits.js';
@@ -15,6 +16,8 @@ export interface AppContext extends ProcessContext {
   liveSeats: LiveSeats;
   /** queue:position for this gateway's own waiting sockets. */
   queuePositions: LocalQueuePositions;
+  /** Hold/confirm latency and database queue, published each second for the admission loop. */
+  holdHealth: HoldPathHealthRecorder;
   /** Redlock on seats (a no-op when REDLOCK_ENABLED=false). */
   seatLocks: SeatLocks;
   /** Hold-expiry and waitlist-offer jobs for the workers. */

@@ -24,6 +24,7 @@ import { registerMetricsRoute } from './http/routes/metrics-route.js';
 import { registerOpsRoutes } from './http/routes/ops-routes.js';
 import { registerWebAppRoutes } from './http/routes/web-app-routes.js';
 import { announceQueueState } from './queue/announce-queue-state.js';
+import { createHoldPathHealth } from './queue/hold-path-health.js';
 import { createLocalQueuePositions } from './queue/local-queue-positions.js';
 import { createLiveSeats } from './seats/live-seats.js';
 import { closeUserSockets } from './socket/close-user-sockets.js';
@@ -91,6 +92,14 @@ export async function startGateway(
     log,
     now: () => new Date(),
   });
+  const holdHealth = createHoldPathHealth({
+    redis,
+    keys,
+    pool,
+    instanceId: config.instanceId,
+    intervalMs: config.holdHealthReportMs,
+    log,
+  });
   const app: AppContext = {
     config,
     log,
@@ -102,6 +111,7 @@ export async function startGateway(
     seatChanges,
     liveSeats,
     queuePositions,
+    holdHealth,
     seatLocks: createSeatLocks(redis, keys, { enabled: config.redlockEnabled, ttlMs: config.redlockTtlMs }),
     seatJobs,
     now: () => new Date(),
@@ -152,6 +162,7 @@ export async function startGateway(
         ['pending seat pushes', () => seatChanges.flushAll()],
         ['live seats', () => liveSeats.close()],
         ['queue positions', () => queuePositions.close()],
+        ['hold-path health', () => holdHealth.close()],
         ['socket.io', () => io.close()],
         ['connection report', () => connectionReports.stop()],
         ['seat jobs', () => seatJobs.close()],

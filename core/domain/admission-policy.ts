@@ -78,3 +78,31 @@ export function maxDisplacement(queueOrder: readonly string[], admissionOrder: r
   }
   return worst;
 }
+
+export interface HoldPathHealth {
+  /** Worst hold/confirm ack p95 across gateways over the last report (ms), null without data. */
+  holdP95Ms: number | null;
+  /** Commands waiting for a database connection, summed over gateways. */
+  dbWaiting: number;
+}
+
+/**
+ * Closed-loop admission, the way TCP finds a link's capacity: the number admitted per tick
+ * halves when the hold path misses its latency target or its database queue fills, and climbs
+ * by a twentieth of the admin's `admitPerTick` (at least 1) per healthy report. It never goes
+ * above `admitPerTick` (and the tick's budget keeps `maxActive`), never below 1. Without
+ * measurements (nobody holding yet) the path counts as healthy.
+ */
+export function nextAdmitLimit(i: {
+  current: number;
+  admitPerTick: number;
+  targetHoldP95Ms: number;
+  dbQueueMax: number;
+  health: HoldPathHealth;
+}): number {
+  const current = Math.min(Math.max(1, i.current), i.admitPerTick);
+  const late = i.health.holdP95Ms !== null && i.health.holdP95Ms > i.targetHoldP95Ms;
+  const queued = i.health.dbWaiting > i.dbQueueMax;
+  if (late || queued) return Math.max(1, Math.floor(current / 2));
+  return Math.min(i.admitPerTick, current + Math.max(1, Math.round(i.admitPerTick / 20)));
+}

@@ -38,6 +38,8 @@ export function createKeys(prefix: string) {
     /** Admitted users whose `queue:admitted` push is not known to have gone out yet. */
     admittedUnnotified: (eventId: string) => `${ev(eventId)}:admitted:unnotified`,
     onSaleEvents: `${prefix}onsale`,
+    /** HASH gateway instance -> its latest hold-path health report (closed-loop admission). */
+    holdHealth: `${prefix}hold-health`,
     // seats
     /** Pub/sub channel: committed seat changes, applied by every gateway to its live seat state. */
     seatChanges: `${prefix}seat-changes`,

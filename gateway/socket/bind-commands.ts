@@ -42,6 +42,7 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
       const ack = args[args.length - 1];
       if (typeof ack !== 'function' || args.length > 2) return;
       const started = process.hrtime.bigint();
+      const finished = app.holdHealth?.begin(name) ?? (() => {});
       const requestId = randomUUID();
       const call: CallContext<S> = {
         app,
@@ -68,11 +69,13 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
       };
       app.inFlight.track(run()).then(
         (data) => {
+          finished();
           app.metrics.commands.inc({ command: name, outcome: 'ok' });
           app.metrics.ackLatency.observe({ command: name }, Number(process.hrtime.bigint() - started) / 1e9);
           (ack as (a: unknown) => void)({ ok: true, data });
         },
         (err: unknown) => {
+          finished();
           const { error, unexpected } = toAckError(err);
           if (unexpected) app.log.error({ err, requestId, command: name }, 'unhandled error in command');
           app.metrics.commands.inc({ command: name, outcome: error.code });

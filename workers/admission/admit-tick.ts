@@ -17,7 +17,7 @@ export async function admitTick(ctx: WorkerContext, eventId: string): Promise<Ad
   const orphaned = await findUnnotifiedAdmissions(deps, eventId, ctx.now().getTime(), RENOTIFY_AFTER_MS);
   if (orphaned.length > 0) ctx.log.warn({ eventId, users: orphaned.length }, 'pushing admissions a worker did not announce');
   await announce(ctx, eventId, orphaned);
-  const result = await runAdmissionTick(deps, eventId, ctx.now());
+  const result = await runAdmissionTick(deps, eventId, ctx.now(), { dbQueueMax: ctx.config.admissionDbQueueMax });
   await announce(ctx, eventId, result.admitted);
   if (result.stale) return result;
   const event = { event: eventId };

@@ -1,5 +1,8 @@
 import type { AdmissionSettings } from '../../contract/primitives.js';
 
+/** The closed loop's default latency target (also the column default). */
+export const DEFAULT_TARGET_HOLD_P95_MS = 250;
+
 /** One event's waiting-room settings as mirrored in Redis (the row in Postgres is the truth). */
 export interface AdmissionControl {
   eventId: string;
@@ -28,6 +31,10 @@ export function toControlFields(c: AdmissionControl): (string | number)[] {
     c.settings.tickMs,
     'sessionTtlSeconds',
     c.settings.sessionTtlSeconds,
+    'targetHoldP95Ms',
+    c.settings.targetHoldP95Ms ?? DEFAULT_TARGET_HOLD_P95_MS,
+    'auto',
+    c.settings.auto === false ? 0 : 1,
     'paused',
     c.paused ? 1 : 0,
     'saleStartsAtMs',
@@ -49,6 +56,9 @@ export function fromControlHash(eventId: string, h: Record<string, string>): Adm
       admitPerTick: n('admitPerTick'),
       tickMs: n('tickMs'),
       sessionTtlSeconds: n('sessionTtlSeconds'),
+      // Mirrors written before the closed loop existed lack these: the defaults apply.
+      targetHoldP95Ms: h.targetHoldP95Ms ? n('targetHoldP95Ms') : DEFAULT_TARGET_HOLD_P95_MS,
+      auto: h.auto !== '0',
     },
     paused: h.paused === '1',
     saleStartsAtMs: n('saleStartsAtMs'),

@@ -25,6 +25,8 @@ export async function controlAdmission(
               admission_max_active = COALESCE($3, admission_max_active),
               admission_admit_per_tick = COALESCE($4, admission_admit_per_tick),
               admission_tick_ms = COALESCE($5, admission_tick_ms),
+              admission_target_hold_p95_ms = COALESCE($6, admission_target_hold_p95_ms),
+              admission_auto = COALESCE($7, admission_auto),
               updated_at = clock_timestamp()
         WHERE id = $1 AND cancelled_at IS NULL
         RETURNING ${ADMISSION_CONTROL_COLUMNS}`,
@@ -34,6 +36,8 @@ export async function controlAdmission(
         configure ? (input.maxActive ?? null) : null,
         configure ? (input.admitPerTick ?? null) : null,
         configure ? (input.tickMs ?? null) : null,
+        configure ? (input.targetHoldP95Ms ?? null) : null,
+        configure ? (input.auto ?? null) : null,
       ],
     );
     const updated = rows[0];

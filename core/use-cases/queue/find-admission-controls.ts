@@ -2,7 +2,7 @@ import type { Queryable } from '../../db/pool.js';
 import type { AdmissionControl } from './admission-control.js';
 
 export const ADMISSION_CONTROL_COLUMNS = `id, admission_max_active, admission_admit_per_tick, admission_tick_ms,
-  admission_session_ttl_seconds, admission_paused, sale_starts_at, starts_at, cancelled_at,
+  admission_session_ttl_seconds, admission_paused, admission_target_hold_p95_ms, admission_auto, sale_starts_at, starts_at, cancelled_at,
   (extract(epoch FROM updated_at) * 1000000)::int8 AS version`;
 
 export interface AdmissionControlRow {
@@ -12,6 +12,8 @@ export interface AdmissionControlRow {
   admission_tick_ms: number;
   admission_session_ttl_seconds: number;
   admission_paused: boolean;
+  admission_target_hold_p95_ms: number;
+  admission_auto: boolean;
   sale_starts_at: Date;
   starts_at: Date;
   cancelled_at: Date | null;
@@ -26,6 +28,8 @@ export function toAdmissionControl(r: AdmissionControlRow): AdmissionControl {
       admitPerTick: r.admission_admit_per_tick,
       tickMs: r.admission_tick_ms,
       sessionTtlSeconds: r.admission_session_ttl_seconds,
+      targetHoldP95Ms: r.admission_target_hold_p95_ms,
+      auto: r.admission_auto,
     },
     paused: r.admission_paused,
     saleStartsAtMs: r.sale_starts_at.getTime(),

@@ -7,6 +7,7 @@ import { type AdmissionControl, isSaleOpenAt } from './admission-control.js';
 import { decodeSessionRecord } from './admission-session.js';
 import { type AdmissionTicket, admissionTicketOf } from './admission-ticket.js';
 import { loadAdmissionControl } from './load-admission-control.js';
+import { steerAdmission } from './steer-admission.js';
 
 const script = loadLuaScript(new URL('./admission-tick.lua', import.meta.url));
 
@@ -24,22 +25,30 @@ export interface AdmissionTickResult {
 }
 
 /**
- * Admits up to `min(admitPerTick, maxActive - active)` users from the head of the queue, ends
+ * Admits up to `min(limit, maxActive - active)` users (limit: admitPerTick, or less while the
+ * closed loop backs off, see steer-admission.ts) from the head of the queue, ends
  * sessions past their TTL and drops users whose disconnect grace period ran out.
  */
 export async function runAdmissionTick(
   deps: { pool: Pool; redis: Redis; keys: Keys; admissionTokenSecret: string },
   eventId: string,
   now: Date,
+  closedLoop: { dbQueueMax: number } = { dbQueueMax: 20 },
 ): Promise<AdmissionTickResult> {
   const control = await loadAdmissionControl(deps, eventId);
   const k = deps.keys;
   const nowMs = now.getTime();
   const active = await deps.redis.zcount(k.active(eventId), `(${nowMs}`, '+inf');
+  const saleOpen = isSaleOpenAt(control, nowMs);
+  // The closed loop only steers a running sale (a paused or closed room admits nobody anyway).
+  const limit =
+    saleOpen && !control.paused
+      ? await steerAdmission(deps, control, nowMs, closedLoop.dbQueueMax)
+      : control.settings.admitPerTick;
   const budget = admissionBudget({
     paused: control.paused,
-    saleOpen: isSaleOpenAt(control, nowMs),
-    admitPerTick: control.settings.admitPerTick,
+    saleOpen,
+    admitPerTick: limit,
     maxActive: control.settings.maxActive,
     active,
   });

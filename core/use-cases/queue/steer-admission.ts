@@ -1,0 +1,69 @@
+import { type HoldPathHealth, nextAdmitLimit } from '../../domain/admission-policy.js';
+import type { Redis } from '../../redis/connect-redis.js';
+import type { Keys } from '../../redis/keys.js';
+import { type AdmissionControl, DEFAULT_TARGET_HOLD_P95_MS } from './admission-control.js';
+
+/** Gateway reports older than this are not counted (that gateway is gone or stuck). */
+const FRESH_MS = 3000;
+
+interface Report {
+  holdP95Ms: number | null;
+  dbWaiting: number;
+  atMs: number;
+}
+
+/** The hold path's health across gateways: the worst p95, the summed database queue. */
+export function combineHealth(reports: readonly Report[], nowMs: number): (HoldPathHealth & { atMs: number }) | null {
+  const fresh = reports.filter((r) => nowMs - r.atMs <= FRESH_MS);
+  if (fresh.length === 0) return null;
+  const p95s = fresh.map((r) => r.holdP95Ms).filter((p): p is number => p !== null);
+  return {
+    holdP95Ms: p95s.length > 0 ? Math.max(...p95s) : null,
+    dbWaiting: fresh.reduce((n, r) => n + r.dbWaiting, 0),
+    atMs: Math.max(...fresh.map((r) => r.atMs)),
+  };
+}
+
+/**
+ * The number this tick may admit (before `maxActive`): `admitPerTick` with the loop off, else
+ * the closed loop's limit. The limit moves once per new health report (a tick every 100 ms must
+ * not halve ten times on one slow second) and is kept in the event's stats hash with the
+ * measured p95, which the analytics stream shows.
+ */
+export async function steerAdmission(
+  deps: { redis: Redis; keys: Keys },
+  control: AdmissionControl,
+  nowMs: number,
+  dbQueueMax: number,
+): Promise<number> {
+  const { admitPerTick } = control.settings;
+  const stats = deps.keys.admissionStats(control.eventId);
+  if (control.settings.auto === false) {
+    await deps.redis.hset(stats, 'aimdLimit', admitPerTick);
+    return admitPerTick;
+  }
+  const [raw, limitRaw, usedAtRaw] = await Promise.all([
+    deps.redis.hgetall(deps.keys.holdHealth),
+    deps.redis.hget(stats, 'aimdLimit'),
+    deps.redis.hget(stats, 'aimdAt'),
+  ]);
+  const reports = Object.values(raw).flatMap((json) => {
+    try {
+      return [JSON.parse(json) as Report];
+    } catch {
+      return [];
+    }
+  });
+  const current = Math.min(admitPerTick, Number(limitRaw ?? admitPerTick) || admitPerTick);
+  const health = combineHealth(reports, nowMs);
+  if (!health || health.atMs <= Number(usedAtRaw ?? 0)) return current;
+  const next = nextAdmitLimit({
+    current,
+    admitPerTick,
+    targetHoldP95Ms: control.settings.targetHoldP95Ms ?? DEFAULT_TARGET_HOLD_P95_MS,
+    dbQueueMax,
+    health,
+  });
+  await deps.redis.hset(stats, 'aimdLimit', next, 'aimdAt', health.atMs, 'holdP95Ms', health.holdP95Ms ?? '');
+  return next;
+}

@@ -1,0 +1,80 @@
+import type { Pool } from '../../core/db/pool.js';
+import type { Logger } from '../../core/log.js';
+import type { Redis } from '../../core/redis/connect-redis.js';
+import type { Keys } from '../../core/redis/keys.js';
+
+/** The commands whose latency the admission loop steers by. */
+const HOLD_PATH = new Set(['seats:hold', 'hold:confirm']);
+/** A report older than this is ignored by the admission tick (its gateway is gone or stuck). */
+export const HOLD_HEALTH_TTL_MS = 10_000;
+
+export interface HoldHealthReport {
+  /** p95 of the hold/confirm acks of the last interval, counting still-running ones at their
+   * age so far (a hold stuck on a lock counts before it finishes); null without any. */
+  holdP95Ms: number | null;
+  samples: number;
+  /** Queries waiting for a pool connection (the database queue in front of Postgres). */
+  dbWaiting: number;
+  atMs: number;
+}
+
+function p95(values: number[]): number | null {
+  if (values.length === 0) return null;
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.ceil(values.length * 0.95) - 1)] as number;
+}
+
+/**
+ * Each gateway's hold-path health, published to Redis every interval for the admission tick's
+ * closed loop (core/domain/admission-policy.ts nextAdmitLimit).
+ */
+export function createHoldPathHealth(deps: {
+  redis: Redis;
+  keys: Keys;
+  pool: Pool;
+  instanceId: string;
+  intervalMs: number;
+  log: Logger;
+}) {
+  let done: number[] = [];
+  const running = new Set<{ startedMs: number }>();
+  const report = (): HoldHealthReport => {
+    const now = performance.now();
+    const samples = [...done, ...[...running].map((r) => now - r.startedMs)];
+    done = [];
+    return {
+      holdP95Ms: p95(samples),
+      samples: samples.length,
+      dbWaiting: deps.pool.waitingCount,
+      atMs: Date.now(),
+    };
+  };
+  const timer = setInterval(() => {
+    const r = report();
+    deps.redis
+      .multi()
+      .hset(deps.keys.holdHealth, deps.instanceId, JSON.stringify(r))
+      .pexpire(deps.keys.holdHealth, HOLD_HEALTH_TTL_MS)
+      .exec()
+      .catch((err: unknown) => deps.log.warn({ err }, 'hold-path health not published'));
+  }, deps.intervalMs);
+  timer.unref();
+  return {
+    /** Call when a command starts; the returned function when it is acked. */
+    begin(command: string): () => void {
+      if (!HOLD_PATH.has(command)) return () => {};
+      const entry = { startedMs: performance.now() };
+      running.add(entry);
+      return () => {
+        if (!running.delete(entry)) return;
+        done.push(performance.now() - entry.startedMs);
+      };
+    },
+    report,
+    close(): void {
+      clearInterval(timer);
+    },
+  };
+}
+
+export type HoldPathHealthRecorder = ReturnType<typeof createHoldPathHealth>;

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { nextAdmitLimit } from '../../core/domain/admission-policy.js';
+import { combineHealth } from '../../core/use-cases/queue/steer-admission.js';
+
+const step = (current: number, holdP95Ms: number | null, dbWaiting = 0) =>
+  nextAdmitLimit({ current, admitPerTick: 100, targetHoldP95Ms: 250, dbQueueMax: 20, health: { holdP95Ms, dbWaiting } });
+
+describe('closed-loop admission limit', () => {
+  it('halves when the latency target is missed or the database queue fills, never below 1', () => {
+    expect(step(100, 251)).toBe(50);
+    expect(step(50, 100, 21)).toBe(25);
+    expect(step(1, 5000)).toBe(1);
+  });
+  it('climbs by a twentieth of admitPerTick when healthy (also without data), never above it', () => {
+    expect(step(10, 100)).toBe(15);
+    expect(step(10, null)).toBe(15);
+    expect(step(98, 100)).toBe(100);
+    expect(step(100, 10)).toBe(100);
+    expect(step(500, 10)).toBe(100); // an admin lowered admitPerTick under the old limit
+    expect(
+      nextAdmitLimit({
+        current: 1,
+        admitPerTick: 5,
+        targetHoldP95Ms: 250,
+        dbQueueMax: 0,
+        health: { holdP95Ms: 1, dbWaiting: 0 },
+      }),
+    ).toBe(2);
+  });
+  it('combines gateways: worst p95, summed queue, stale reports ignored', () => {
+    const now = 10_000;
+    expect(
+      combineHealth(
+        [
+          { holdP95Ms: 100, dbWaiting: 3, atMs: 9_500 },
+          { holdP95Ms: 400, dbWaiting: 4, atMs: 9_900 },
+          { holdP95Ms: null, dbWaiting: 1, atMs: 9_800 },
+          { holdP95Ms: 9_999, dbWaiting: 99, atMs: 1_000 }, // a gateway that stopped reporting
+        ],
+        now,
+      ),
+    ).toEqual({ holdP95Ms: 400, dbWaiting: 8, atMs: 9_900 });
+    expect(combineHealth([{ holdP95Ms: 1, dbWaiting: 0, atMs: 0 }], now)).toBeNull();
+  });
+});
