@@ -37,17 +37,18 @@ beforeAll(async () => {
     ADMISSION_RECONCILE_MS: '200',
     PG_POOL_SIZE: '15',
   });
+  // Generous start-up budgets: five processes start at once next to other test files.
   const started = await Promise.all([
-    startWorkerProcess(t.env),
-    startWorkerProcess(t.env),
-    startGatewayProcess(t.env),
-    startGatewayProcess(t.env),
-    startGatewayProcess(t.env),
+    startWorkerProcess(t.env, 90_000),
+    startWorkerProcess(t.env, 90_000),
+    startGatewayProcess(t.env, 90_000),
+    startGatewayProcess(t.env, 90_000),
+    startGatewayProcess(t.env, 90_000),
   ]);
   workers = started.slice(0, 2);
   gateways = started.slice(2);
   adminToken = (await loginAdmin(gateways[0]!.url)).accessToken;
-}, 120_000);
+}, 180_000);
 afterAll(async () => {
   await Promise.all([...(workers ?? []), ...(gateways ?? [])].map((p) => p.stop()));
 });

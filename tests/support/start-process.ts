@@ -71,10 +71,11 @@ async function startEntry(entry: string, env: Record<string, string>, timeoutMs 
   };
 }
 
-export function startGatewayProcess(env: Record<string, string>): Promise<StartedProcess> {
-  return startEntry('gateway/main.ts', env);
+/** `readyTimeoutMs`: for files that start many processes at once on a loaded machine. */
+export function startGatewayProcess(env: Record<string, string>, readyTimeoutMs?: number): Promise<StartedProcess> {
+  return startEntry('gateway/main.ts', env, readyTimeoutMs);
 }
 
-export function startWorkerProcess(env: Record<string, string>): Promise<StartedProcess> {
-  return startEntry('workers/main.ts', env);
+export function startWorkerProcess(env: Record<string, string>, readyTimeoutMs?: number): Promise<StartedProcess> {
+  return startEntry('workers/main.ts', env, readyTimeoutMs);
 }
