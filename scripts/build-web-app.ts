@@ -39,6 +39,9 @@ function runVite(): Promise<void> {
       [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', path.join(WEB, 'vite.config.ts')],
       {
         cwd: ROOT,
+        // Vite takes NODE_ENV from the environment: under vitest it is `test`, which would bundle
+        // React's development build (larger, slower, effects run twice). The app is always built for production.
+        env: { ...process.env, NODE_ENV: 'production' },
         stdio: ['ignore', 'inherit', 'inherit'],
       },
     );
