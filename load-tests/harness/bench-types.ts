@@ -17,6 +17,22 @@ export interface ScenarioSettings {
   deadlineAt: number;
   /** Waitlisted users wait for an offer until this epoch ms. */
   waitlistUntil: number;
+  /** compact: users watch availability while waiting and take the compact seat state once
+   * admitted, as a frontend does (v1.1); full: every socket holds the v1 full map all along. */
+  format: SeatMapFormat;
+}
+
+export type SeatMapFormat = 'compact' | 'full';
+
+/** What a client process reports every few seconds during the sale (the bench's status line). */
+export interface ProgressReport {
+  holdsOk: number;
+  soldSeats: number;
+  /** Hold ack latencies (ms) since the previous report. */
+  recentHoldMs: number[];
+  joined: number;
+  admitted: number;
+  unexpected: number;
 }
 
 export interface ClientProcessSetup {
@@ -32,7 +48,7 @@ export interface ClientProcessSetup {
 
 export type ToClient =
   | { type: 'setup'; setup: ClientProcessSetup }
-  | { type: 'subscribe'; eventId: string; concurrency: number }
+  | { type: 'subscribe'; eventId: string; concurrency: number; format: SeatMapFormat }
   | { type: 'go'; scenario: ScenarioSettings }
   | { type: 'finish' };
 
@@ -93,5 +109,6 @@ export interface ClientProcessResult {
 export type FromClient =
   | { type: 'connected'; connected: number; failures: string[] }
   | { type: 'subscribed' }
+  | { type: 'progress'; progress: ProgressReport }
   | { type: 'result'; result: ClientProcessResult }
   | { type: 'error'; message: string };

@@ -29,6 +29,7 @@ const defaults = {
   'pg-pool': '10',
   'pgbench-seconds': '10',
   'pgbench-scale': '10',
+  format: 'compact',
   out: '',
 };
 const HELP = `npm run bench -- [--name value]
@@ -43,6 +44,8 @@ const HELP = `npm run bench -- [--name value]
   --confirm-rate F --think-ms LO-HI   share of holds confirmed (rest released), think time before it
   --pg-pool N              Postgres pool per gateway/worker (default ${defaults['pg-pool']})
   --pgbench-seconds S      pgbench -N duration, 0 to skip (default ${defaults['pgbench-seconds']}); --pgbench-scale N
+  --format compact|full    seat map: compact (default; waiting users watch availability, buyers take the
+                           compact state once admitted, as a frontend does) or full (v1 map on every socket)
   --out DIR                where to write the report (default load-tests/results/<time>)
 Env: BENCH_DATABASE_URL (an admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
      BENCH_REDIS_URL (default redis://127.0.0.1:6379).`;
@@ -66,6 +69,10 @@ const num = (k: keyof typeof defaults) => {
   }
   return v;
 };
+if (values.format !== 'compact' && values.format !== 'full') {
+  process.stderr.write(`--format: compact or full, not ${values.format}\n${HELP}\n`);
+  process.exit(2);
+}
 const [thinkLo, thinkHi] = String(values['think-ms']).split('-').map(Number);
 
 const report = await runBench({
@@ -86,6 +93,7 @@ const report = await runBench({
   pgPoolSize: num('pg-pool'),
   pgbenchSeconds: num('pgbench-seconds'),
   pgbenchScale: num('pgbench-scale'),
+  format: values.format === 'full' ? 'full' : 'compact',
   adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   log: (line) => process.stderr.write(`bench: ${line}\n`),

@@ -5,6 +5,7 @@ import type {
   ClientProcessResult,
   CommitRecord,
   LatencySample,
+  ProgressReport,
 } from './bench-types.js';
 import type { EmitResult } from './eio-client.js';
 
@@ -20,6 +21,7 @@ export class ClientRecorder {
   private unexpectedCount = 0;
   readonly pushCounts: Record<string, number> = {};
   readonly observed: Record<string, number[]>[] = [];
+  private reportedHolds = 0;
 
   sample(command: string, sentAt: number, latencyMs: number, code: string): void {
     let list = this.latencies[command];
@@ -63,6 +65,21 @@ export class ClientRecorder {
 
   push(name: string): void {
     this.pushCounts[name] = (this.pushCounts[name] ?? 0) + 1;
+  }
+
+  /** Totals so far and the hold latencies since the last call (the status line). */
+  progress(): ProgressReport {
+    const holds = this.latencies['seats:hold'] ?? [];
+    const recentHoldMs = holds.slice(this.reportedHolds).map(([, ms]) => ms);
+    this.reportedHolds = holds.length;
+    return {
+      holdsOk: this.outcomes['seats:hold ok'] ?? 0,
+      soldSeats: this.bookings.reduce((n, b) => n + b.seatIds.length, 0),
+      recentHoldMs,
+      joined: this.admissions.length,
+      admitted: this.admissions.filter((a) => a.admittedAt !== null).length,
+      unexpected: this.unexpectedCount,
+    };
   }
 
   result(connected: number, connectFailures: string[]): ClientProcessResult {

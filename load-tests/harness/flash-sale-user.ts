@@ -52,6 +52,19 @@ export interface SaleUser {
   socket: EioClient;
   admitted: PushWaiter<{ admissionToken: string; at: number }>;
   offers: PushWaiter<{ holdId: string; seats: { id: string }[] }>;
+  /** Records every seat push it gets (fan-out lag). */
+  observer: boolean;
+  /** Subscribed to per-seat state already. */
+  seatMap: boolean;
+}
+
+/** Takes the seat map in the sale's format (the reply is only checked, not parsed). */
+export async function subscribeSeatMap(user: SaleUser, rec: ClientRecorder, eventId: string, format: 'compact' | 'full') {
+  const payload = format === 'compact' ? { eventId, format } : { eventId };
+  const sub = await user.socket.emit('seats:subscribe', payload, { skipReply: true });
+  rec.sample('seats:subscribe', sub.sentAt, sub.ackAt - sub.sentAt, sub.ack.ok ? '' : (sub.ack.error?.code ?? '?'));
+  if (!sub.ack.ok) rec.unexpected(`seats:subscribe ${sub.ack.error?.code}`);
+  else user.seatMap = true;
 }
 
 /** Sends a command, records its latency and outcome, retries what the server calls retryable. */
@@ -119,6 +132,8 @@ export async function runFlashSaleUser(user: SaleUser, rec: ClientRecorder, s: S
     token = pushed.admissionToken;
     admission.admittedAt = pushed.at;
   }
+  // Admitted: the buyer's page now shows the seats (a waiting page showed availability only).
+  if (!user.seatMap) await subscribeSeatMap(user, rec, s.eventId, s.format);
 
   const quantity = 1 + Math.floor(Math.random() * 4);
   const base = { eventId: s.eventId, admissionToken: token, quantity };

@@ -1,6 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import type { BenchUser, ClientProcessResult, FromClient, ScenarioSettings, ToClient } from './bench-types.js';
+import type {
+  BenchUser,
+  ClientProcessResult,
+  FromClient,
+  ProgressReport,
+  ScenarioSettings,
+  SeatMapFormat,
+  ToClient,
+} from './bench-types.js';
 import { type CorrectnessVerdict, checkCorrectness } from './check-correctness.js';
 import { measurePgbench, type PgbenchResult } from './measure-pgbench.js';
 import { seedUsers } from './seed-users.js';
@@ -33,6 +41,8 @@ export interface BenchOptions {
   pgPoolSize: number;
   pgbenchSeconds: number;
   pgbenchScale: number;
+  /** Seat-map format of the sale (compact: availability while waiting, compact once admitted). */
+  format: SeatMapFormat;
   adminDatabaseUrl: string;
   redisUrl: string;
   log: (line: string) => void;
@@ -86,6 +96,8 @@ interface ClientProc {
   send(m: ToClient): void;
 }
 
+const onProgress = new Map<ChildProcess, (p: ProgressReport) => void>();
+
 function spawnClientProcess(): ClientProc {
   const child = spawn(process.execPath, ['--import', 'tsx', CLIENT_ENTRY], {
     cwd: ROOT,
@@ -99,7 +111,11 @@ function spawnClientProcess(): ClientProc {
     if (w) w(m);
     else inbox.push(m);
   };
-  child.on('message', (m: FromClient) => deliver(m));
+  child.on('message', (m: FromClient) => {
+    // Status reports go to whoever prints the status line; everything else to expect().
+    if (m.type === 'progress') onProgress.get(child)?.(m.progress);
+    else deliver(m);
+  });
   child.on('exit', (code) => deliver({ type: 'error', message: `client process exited with ${code}` }));
   return {
     child,
@@ -108,6 +124,43 @@ function spawnClientProcess(): ClientProc {
       return m ? Promise.resolve(m) : new Promise((resolve) => waiters.push(resolve));
     },
     send: (m) => child.send(m),
+  };
+}
+
+/** One status line every STATUS_EVERY_MS during the sale, from the client processes' reports. */
+const STATUS_EVERY_MS = 5000;
+function startStatusLines(procs: ClientProc[], saleStart: number, capacity: number, log: (line: string) => void) {
+  const latest = new Map<ChildProcess, ProgressReport>();
+  const holdMs: number[] = [];
+  for (const p of procs) {
+    onProgress.set(p.child, (r) => {
+      latest.set(p.child, r);
+      for (const ms of r.recentHoldMs) holdMs.push(ms);
+    });
+  }
+  let lastHolds = 0;
+  let lastAt = saleStart;
+  const timer = setInterval(() => {
+    const all = [...latest.values()];
+    const total = (k: keyof Omit<ProgressReport, 'recentHoldMs'>) => all.reduce((n, r) => n + r[k], 0);
+    const now = Date.now();
+    const holds = total('holdsOk');
+    const sorted = [...holdMs].sort((a, b) => a - b);
+    const p99 = sorted.length ? (sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] as number) : null;
+    log(
+      `  t=${((now - saleStart) / 1000).toFixed(0)}s sold ${total('soldSeats')}/${capacity}, ` +
+        `holds/s ${((holds - lastHolds) / ((now - lastAt) / 1000)).toFixed(0)}, ` +
+        `hold ack p99 so far ${p99 === null ? '-' : `${p99.toFixed(0)} ms`}, ` +
+        `admitted ${total('admitted')} / waiting ${total('joined') - total('admitted')}, errors ${total('unexpected')}`,
+    );
+    lastHolds = holds;
+    lastAt = now;
+  }, STATUS_EVERY_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      for (const p of procs) onProgress.delete(p.child);
+    },
   };
 }
 
@@ -241,7 +294,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     });
     const rssPerConnectionKiB = (sum(rssAfter) - sum(rssBefore)) / Math.max(1, connectedCount);
     o.log(`  ${connectedCount} connected; gateway RSS +${rssPerConnectionKiB.toFixed(2)} KiB per connection`);
-    for (const p of procs) p.send({ type: 'subscribe', eventId: event.id, concurrency: 50 });
+    for (const p of procs) p.send({ type: 'subscribe', eventId: event.id, concurrency: 50, format: o.format });
     await Promise.all(procs.map((p) => expect(p, 'subscribed')));
     await new Promise((r) => setTimeout(r, 2000));
     const rssSubscribed = system.gateways.map((g) => readRssKiB(g.pid) ?? 0);
@@ -257,10 +310,13 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       rampMs: o.rampSeconds * 1000,
       deadlineAt: saleStart + o.durationSeconds * 1000,
       waitlistUntil: saleStart + o.durationSeconds * 1000,
+      format: o.format,
     };
     o.log(`sale open: up to ${o.durationSeconds}s …`);
+    const status = startStatusLines(procs, saleStart, event.capacity, o.log);
     for (const p of procs) p.send({ type: 'go', scenario });
     const results: ClientProcessResult[] = (await Promise.all(procs.map((p) => expect(p, 'result')))).map((m) => m.result);
+    status.stop();
     const saleSeconds = (Date.now() - saleStart) / 1000;
     for (const p of procs) p.send({ type: 'finish' });
 

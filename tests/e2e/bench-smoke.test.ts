@@ -11,6 +11,7 @@ import { adminDatabaseUrl, testRedisUrl } from '../support/services.js';
  */
 describe('npm run bench, smoke size', () => {
   it('sells out with nothing oversold, double-sold or lost', { timeout: 110_000 }, async () => {
+    const lines: string[] = [];
     const report = await runBench({
       clients: 300,
       seats: 250,
@@ -29,9 +30,10 @@ describe('npm run bench, smoke size', () => {
       pgPoolSize: 5,
       pgbenchSeconds: 2,
       pgbenchScale: 1,
+      format: 'compact',
       adminDatabaseUrl: adminDatabaseUrl(),
       redisUrl: testRedisUrl(),
-      log: () => {},
+      log: (line) => lines.push(line),
     });
     const summary = formatReport(report);
     expect(report.clients.connected, summary).toBe(300);
@@ -44,6 +46,12 @@ describe('npm run bench, smoke size', () => {
     expect(report.correctness.sold, summary).toBeGreaterThan(0);
     expect(report.ack['seats:hold']?.count, summary).toBeGreaterThan(0);
     expect(report.pgbench?.tps ?? 0).toBeGreaterThan(0);
+    // Compact format: waiting users took availability, buyers the compact state once admitted.
+    expect(report.ack['availability:subscribe']?.count, summary).toBeGreaterThan(0);
+    expect(report.ack['seats:subscribe']?.count, summary).toBeGreaterThan(0);
+    expect(report.fanout.observers, summary).toBeGreaterThan(0);
+    // Status lines during the sale.
+    expect(lines.some((l) => /t=\d+s sold \d+\/\d+, holds\/s \d+, hold ack p99 so far/.test(l)), lines.join('\n')).toBe(true);
     expect(renderChart(report.timeline, report.admission.configuredPerSecond).subarray(1, 4).toString()).toBe('PNG');
   });
 });
