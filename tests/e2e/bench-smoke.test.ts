@@ -51,7 +51,10 @@ describe('npm run bench, smoke size', () => {
     expect(report.ack['seats:subscribe']?.count, summary).toBeGreaterThan(0);
     expect(report.fanout.observers, summary).toBeGreaterThan(0);
     // Status lines during the sale.
-    expect(lines.some((l) => /t=\d+s sold \d+\/\d+, holds\/s \d+, hold ack p99 so far/.test(l)), lines.join('\n')).toBe(true);
+    expect(
+      lines.some((l) => /t=\d+s sold \d+\/\d+, holds\/s \d+, hold ack p99 so far/.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
     expect(renderChart(report.timeline, report.admission.configuredPerSecond).subarray(1, 4).toString()).toBe('PNG');
   });
 });
