@@ -103,6 +103,17 @@ const EnvSchema = z.object({
   ANALYTICS_INTERVAL_MS: int(100, 60_000).default(1000),
   WORKER_METRICS_PORT: int(0, 65535).default(0),
   HTTP_MAX_BODY_BYTES: int(256, 10_000_000).default(64 * 1024),
+  SMTP_URL: z
+    .string()
+    .url()
+    .refine((u) => /^smtps?:/.test(u), 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).default('Evently <no-reply@evently.local>'),
+  NOTIFY_POLL_MS: int(50, 60_000).default(500),
+  NOTIFY_MAX_ATTEMPTS: int(1, 100).default(10),
+  NOTIFY_BACKOFF_MS: int(10, 600_000).default(1000),
+  NOTIFY_HOLD_REMINDER_SECONDS: int(0, 3600).default(60),
+  DEV_MAIL_DIR: z.string().min(1).optional(),
   SOCKET_MAX_PAYLOAD_BYTES: int(256, 10_000_000).default(1_000_000),
   LOGIN_MAX_FAILURES: int(1, 1000).default(5),
   LOGIN_WINDOW_SECONDS: int(1, 86_400).default(300),
@@ -217,6 +228,18 @@ export interface Config {
   /** Prometheus `/metrics` of a worker process; 0 keeps it off. */
   readonly workerMetricsPort: number;
   readonly httpMaxBodyBytes: number;
+  /** Where notification mail goes; null: the outbox fills but nothing is sent. */
+  readonly smtpUrl: string | null;
+  readonly mailFrom: string;
+  /** How often a worker moves due outbox rows onto the notification queue. */
+  readonly notifyPollMs: number;
+  /** Delivery attempts per message (exponential backoff from notifyBackoffMs). */
+  readonly notifyMaxAttempts: number;
+  readonly notifyBackoffMs: number;
+  /** Mail a buyer this long before a hold expires (holds shorter than twice this get none); 0: off. */
+  readonly notifyHoldReminderSeconds: number;
+  /** The local SMTP sink's store (npm start without SMTP_URL): the gateway shows it at /dev/mail. */
+  readonly devMailDir: string | null;
   readonly socketMaxPayloadBytes: number;
   readonly loginMaxFailures: number;
   readonly loginWindowSeconds: number;
@@ -337,6 +360,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     analyticsIntervalMs: e.ANALYTICS_INTERVAL_MS,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     httpMaxBodyBytes: e.HTTP_MAX_BODY_BYTES,
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM,
+    notifyPollMs: e.NOTIFY_POLL_MS,
+    notifyMaxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+    notifyBackoffMs: e.NOTIFY_BACKOFF_MS,
+    notifyHoldReminderSeconds: e.NOTIFY_HOLD_REMINDER_SECONDS,
+    devMailDir: e.DEV_MAIL_DIR ?? null,
     socketMaxPayloadBytes: e.SOCKET_MAX_PAYLOAD_BYTES,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,

@@ -76,6 +76,12 @@ export function createMetrics(instanceId: string) {
       labelNames: ['event'],
       registers: r,
     }),
+    notifications: new client.Counter({
+      name: 'evently_notifications_total',
+      help: 'Notification mails by outcome (sent, failed attempt, skipped)',
+      labelNames: ['outcome'],
+      registers: r,
+    }),
   };
 }
 

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigOrExit } from '../core/config.js';
 import { migrate } from '../core/db/migrate.js';
 import { createPool } from '../core/db/pool.js';
+import { startSmtpSink } from '../core/mail/start-smtp-sink.js';
 import { ensureAdmin } from '../core/use-cases/auth/ensure-admin.js';
 import { seedDemoEvent } from '../core/use-cases/catalog/seed-demo-event.js';
 import { ensureWebAppBuilt, isWebAppStale } from './build-web-app.js';
@@ -46,6 +47,9 @@ try {
   process.exit(1);
 }
 const { env, generatedAdminPassword } = buildStartEnv(process.env, devSecrets(), services);
+// Without SMTP_URL a local SMTP sink catches the notification mail; the gateway shows it at /dev/mail.
+const mailSink = env.SMTP_URL ? null : await startSmtpSink({ dir: path.join(DATA, 'mail') });
+if (mailSink) Object.assign(env, { SMTP_URL: mailSink.url, DEV_MAIL_DIR: path.join(DATA, 'mail') });
 const config = loadConfigOrExit(env);
 
 if (isWebAppStale()) say('Building the web app (Vite)…');
@@ -120,6 +124,7 @@ say(`  Gateway (HTTP + Socket.IO): ${base}`);
 say(`  Ready check:                ${base}/ready`);
 say(`  Events:                     ${base}/api/events`);
 say(`  Metrics:                    ${base}/metrics`);
+if (mailSink) say(`  Mail (local SMTP sink):     ${base}/dev/mail`);
 if (demoId) say(`  Demo event seeded:          ${base}/api/events/${demoId}`);
 if (config.admin)
   say(

@@ -1,6 +1,7 @@
 import { admissionModule } from './admission/admission-module.js';
 import { analyticsModule } from './analytics/analytics-module.js';
 import { metricsModule } from './metrics/metrics-module.js';
+import { notificationModule } from './notifications/notification-module.js';
 import { holdExpiryModule } from './seats/hold-expiry-module.js';
 import { waitlistOfferModule } from './seats/waitlist-offer-module.js';
 import type { WorkerModule } from './worker-context.js';
@@ -12,4 +13,5 @@ export const workerModules: WorkerModule[] = [
   holdExpiryModule,
   waitlistOfferModule,
   analyticsModule,
+  notificationModule,
 ];

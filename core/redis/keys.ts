@@ -54,6 +54,9 @@ export function createKeys(prefix: string) {
     analyticsSnapshots: `${prefix}analytics:snapshots`,
     /** BullMQ queue whose job scheduler runs one analytics tick per interval across all workers. */
     analyticsQueue: 'analytics',
+    // notifications
+    /** BullMQ queue of outbox messages to deliver (job id = outbox id). */
+    notificationQueue: 'notifications',
   } as const;
 }
 

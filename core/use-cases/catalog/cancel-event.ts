@@ -4,6 +4,7 @@ import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Actor } from '../../domain/can-manage.js';
+import { enqueueNotifications } from '../notifications/enqueue-notification.js';
 import { lockManagedEvent } from './lock-managed-event.js';
 
 export interface CancelledEvent {
@@ -38,19 +39,37 @@ export async function cancelEvent(pool: Pool, eventId: string, actor: Actor): Pr
       `UPDATE holds SET status = 'cancelled', ended_at = now() WHERE event_id = $1 AND status = 'active'`,
       [eventId],
     );
-    const { rows: refunds } = await tx.query<{ n: number; cents: number }>(
+    const { rows: refunds } = await tx.query<{
+      n: number;
+      cents: number;
+      cancelled: { id: string; user_id: string; refund_cents: number }[];
+    }>(
       `WITH c AS (
          UPDATE bookings SET status = 'cancelled', cancelled_at = now(), refund_cents = total_cents
-          WHERE event_id = $1 AND status = 'confirmed' RETURNING total_cents
-       ) SELECT count(*) AS n, coalesce(sum(total_cents), 0) AS cents FROM c`,
+          WHERE event_id = $1 AND status = 'confirmed' RETURNING id, user_id, total_cents
+       ) SELECT count(*) AS n, coalesce(sum(total_cents), 0) AS cents,
+                coalesce(json_agg(json_build_object('id', id, 'user_id', user_id, 'refund_cents', total_cents)), '[]'::json)
+                  AS cancelled
+           FROM c`,
       [eventId],
+    );
+    // Every buyer hears of it, with the refund: written with the cancellation, sent after it.
+    await enqueueNotifications(
+      tx,
+      (refunds[0]?.cancelled ?? []).map((b) => ({
+        kind: 'event_cancelled' as const,
+        userId: b.user_id,
+        eventId,
+        bookingId: b.id,
+        refundCents: b.refund_cents,
+      })),
     );
     await tx.query(
       `UPDATE waitlist_entries SET status = 'cancelled', offer_hold_id = NULL, updated_at = now()
         WHERE event_id = $1 AND status IN ('waiting', 'offered')`,
       [eventId],
     );
-    const refund = refunds[0] ?? { n: 0, cents: 0 };
+    const refund = refunds[0] ?? { n: 0, cents: 0, cancelled: [] };
     await writeAudit(tx, {
       actorId,
       action: 'event.cancelled',

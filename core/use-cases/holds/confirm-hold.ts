@@ -8,6 +8,7 @@ import { isSaleOpen } from '../../domain/event-status.js';
 import { orderSeats, type PlacedSeat, toSeatRef } from '../../domain/order-seats.js';
 import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
 import { hashRequest } from '../idempotency/hash-request.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
 
 export interface ConfirmResult {
   reply: ConfirmReply;
@@ -166,5 +167,7 @@ async function confirmInTx(
     // The hold row was locked and live, so this means its seats moved under us: abort it all.
     throw new Error(`confirm ${p.holdId}: ${result?.changes.length ?? 0} of ${hold.seat_count} seats sold; rolling back`);
   }
+  // The confirmation mail, in this transaction: it exists exactly when the booking does.
+  await enqueueNotification(tx, { kind: 'booking_confirmed', userId: ref.userId, ...reply });
   return { reply, changes: result.changes, replayed: false, lastHold: result.others === 0 };
 }

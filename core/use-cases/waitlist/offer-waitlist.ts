@@ -11,6 +11,7 @@ import type { Redis } from '../../redis/connect-redis.js';
 import type { Keys } from '../../redis/keys.js';
 import { holdLimitLockKey } from '../holds/hold-limit-lock-key.js';
 import { insertHold } from '../holds/insert-hold.js';
+import { enqueueNotification } from '../notifications/enqueue-notification.js';
 import { countWaitingRoom } from './count-waiting-room.js';
 
 export interface WaitlistOffer {
@@ -151,6 +152,15 @@ async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, 
       priceCents: s.price_cents,
     })),
   ).map(toSeatRef);
+  await enqueueNotification(tx, {
+    kind: 'waitlist_offer',
+    userId: head.user_id,
+    eventId,
+    holdId,
+    totalCents: totalCents(refs),
+    seats: refs,
+    expiresAt: head.expires_at,
+  });
   return {
     kind: 'offered',
     offer: {

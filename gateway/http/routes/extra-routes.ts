@@ -2,6 +2,7 @@ import type { AppContext } from '../../app-context.js';
 import type { Router } from '../http-router.js';
 import { registerAccessCodeRoutes } from './access-code-routes.js';
 import { registerAnalyticsRoutes } from './analytics-routes.js';
+import { registerDevMailRoutes } from './dev-mail-routes.js';
 import { registerMyBookingRoutes } from './my-booking-routes.js';
 import { registerSeatLayoutRoutes } from './seat-layout-routes.js';
 import { registerUserAdminRoutes } from './user-admin-routes.js';
@@ -15,4 +16,5 @@ export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [
   registerUserAdminRoutes,
   registerSeatLayoutRoutes,
   registerAccessCodeRoutes,
+  registerDevMailRoutes,
 ];

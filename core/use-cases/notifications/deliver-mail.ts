@@ -1,0 +1,79 @@
+import type { Pool } from '../../db/pool.js';
+
+export interface OutgoingMail {
+  messageId: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The SMTP side, injected: nodemailer in the worker. */
+export type SendMail = (mail: OutgoingMail) => Promise<void>;
+
+interface Row {
+  id: string;
+  kind: string;
+  to_email: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  sent_at: Date | null;
+  skipped_at: Date | null;
+  hold_live: boolean | null;
+}
+
+/** `<outbox id@domain of MAIL_FROM>`: receivers and the tests tell a repeated delivery by it. */
+export function messageIdOf(outboxId: string, from: string): string {
+  const domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'evently.local';
+  return `<${outboxId}@${domain}>`;
+}
+
+/**
+ * Delivers one outbox message, once: a sent (or skipped) row is not sent again, however often
+ * its job runs. A reminder or offer whose hold ended meanwhile is skipped, not sent late. On an
+ * SMTP failure the attempt is recorded and the error rethrown, so BullMQ retries with backoff.
+ * (A crash between the SMTP server's acceptance and the UPDATE would send it twice: the stable
+ * Message-ID lets the receiving side drop that copy.)
+ */
+export async function deliverMail(
+  pool: Pool,
+  send: SendMail,
+  from: string,
+  outboxId: string,
+): Promise<'sent' | 'already' | 'skipped' | 'missing'> {
+  const { rows } = await pool.query<Row>(
+    `SELECT o.id, o.kind, o.to_email, o.subject, o.text_body, o.html_body, o.sent_at, o.skipped_at,
+            (SELECT h.status = 'active' AND h.expires_at > now() FROM holds h WHERE h.id = o.hold_id) AS hold_live
+       FROM notification_outbox o WHERE o.id = $1`,
+    [outboxId],
+  );
+  const row = rows[0];
+  if (!row) return 'missing';
+  if (row.sent_at || row.skipped_at) return 'already';
+  if ((row.kind === 'hold_expiring' || row.kind === 'waitlist_offer') && row.hold_live === false) {
+    await pool.query('UPDATE notification_outbox SET skipped_at = now() WHERE id = $1 AND sent_at IS NULL', [outboxId]);
+    return 'skipped';
+  }
+  try {
+    await send({
+      messageId: messageIdOf(row.id, from),
+      to: row.to_email,
+      subject: row.subject,
+      text: row.text_body,
+      html: row.html_body,
+    });
+  } catch (err) {
+    await pool
+      .query('UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
+        outboxId,
+        String((err as Error).message ?? err).slice(0, 500),
+      ])
+      .catch(() => {});
+    throw err;
+  }
+  await pool.query('UPDATE notification_outbox SET attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE id = $1', [
+    outboxId,
+  ]);
+  return 'sent';
+}
