@@ -77,7 +77,7 @@ describe('notification mail through a real SMTP server', () => {
     const seats = await seatIdsInOrder(t.databaseUrl, ev.id);
     const booking = await book(u, ev.id, [seats[0] as string, seats[1] as string]);
     const email = await emailOf(u.userId);
-    const [mail] = await waitUntil('the confirmation mail', () => (mailTo(email).length ? mailTo(email) : null));
+    const [mail] = await waitUntil('the confirmation mail', () => (mailTo(email).length ? mailTo(email) : null), 60_000);
     const read = readMime((mail as CapturedMail).raw);
     expect(read.headers.subject).toBe(`Booking confirmed: Mail Night (${booking.reference})`);
     expect(read.headers.from).toContain('tickets@evently.test');
@@ -118,8 +118,10 @@ describe('notification mail through a real SMTP server', () => {
       [b, '100.00'],
     ] as const) {
       const email = await emailOf(u.userId);
-      const mail = await waitUntil('the cancellation mail', () =>
-        mailTo(email).find((m) => readMime(m.raw).headers.subject === 'Cancelled: Doomed Gig'),
+      const mail = await waitUntil(
+        'the cancellation mail',
+        () => mailTo(email).find((m) => readMime(m.raw).headers.subject === 'Cancelled: Doomed Gig'),
+        60_000,
       );
       expect(readMime(mail.raw).text).toContain(`You are refunded ${refund}.`);
     }
@@ -144,7 +146,7 @@ describe('notification mail through a real SMTP server', () => {
     const mail = await waitUntil(
       'the offer mail',
       () => mailTo(email).find((m) => readMime(m.raw).headers.subject === 'Seats for you: Tiny Room'),
-      30_000,
+      60_000,
     );
     const [offer] = await dbQuery(t.databaseUrl, `SELECT expires_at FROM holds WHERE user_id = $1 AND source = 'waitlist'`, [
       waiter.userId,
@@ -190,14 +192,18 @@ describe('notification mail through a real SMTP server', () => {
     const u = await admittedUser(gw.url, ev.id);
     const booking = await book(u, ev.id, [(await seatIdsInOrder(t.databaseUrl, ev.id))[0] as string]);
     const key = `booking_confirmed:${booking.bookingId}`;
-    const failed = await waitUntil('failed delivery attempts', async () => {
-      const [row] = await dbQuery(
-        t.databaseUrl,
-        'SELECT id, attempts, last_error, sent_at FROM notification_outbox WHERE dedupe_key = $1',
-        [key],
-      );
-      return row && row.attempts >= 2 ? row : null;
-    });
+    const failed = await waitUntil(
+      'failed delivery attempts',
+      async () => {
+        const [row] = await dbQuery(
+          t.databaseUrl,
+          'SELECT id, attempts, last_error, sent_at FROM notification_outbox WHERE dedupe_key = $1',
+          [key],
+        );
+        return row && row.attempts >= 2 ? row : null;
+      },
+      60_000,
+    );
     expect(failed.sent_at).toBeNull();
     expect(failed.last_error).toBeTruthy();
 
