@@ -1,3 +1,5 @@
+import { API_BASE } from './api-base.js';
+import { errorWords } from './error-words.js';
 import { freshAccessToken, getSession, refreshNow } from './session.js';
 
 /** An HTTP error reply `{error:{code, message, details}}`, or a network failure as INTERNAL. */
@@ -17,7 +19,7 @@ async function once(method: string, path: string, body: unknown, token: string |
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
-  return fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(API_BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
 /** JSON over HTTP with the session's token; a 401 refreshes the token once and tries again. */
@@ -36,4 +38,10 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiError(e.code ?? 'INTERNAL', e.message ?? `HTTP ${res.status}`, res.status, e.details);
   }
   return parsed as T;
+}
+
+/** Buyer words for a failed HTTP call: an unreachable server says so rather than blaming us. */
+export function describeApiError(err: unknown): string {
+  if (err instanceof ApiError && err.status === 0) return err.message;
+  return errorWords(err instanceof ApiError ? err.code : undefined);
 }

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { EventSummary } from '../../../../core/contract/http.js';
-import { errorWords } from '../api/error-words.js';
-import { ApiError, api } from '../api/http-api.js';
+import { api, describeApiError } from '../api/http-api.js';
 import { onConnected, userClient } from '../live/connection.js';
 import { Link } from '../router.js';
 
@@ -29,7 +28,7 @@ export function CatalogPage() {
     const load = () =>
       api<EventSummary[]>('GET', '/api/events').then(
         (list) => !stopped && setEvents(list),
-        (err) => !stopped && setError(errorWords(err instanceof ApiError ? err.code : undefined)),
+        (err) => !stopped && setError(describeApiError(err)),
       );
     const onChanged = (a: Availability) => setLive((m) => ({ ...m, [a.eventId]: a }));
     client.socket.on('availability:changed', onChanged);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { EventDetail } from '../../../../core/contract/http.js';
-import { errorWords, formatCents } from '../api/error-words.js';
-import { ApiError, api } from '../api/http-api.js';
+import { formatCents } from '../api/error-words.js';
+import { ApiError, api, describeApiError } from '../api/http-api.js';
 import { useSession } from '../live/hooks.js';
 import { Link } from '../router.js';
 import { statusWords } from './catalog-page.js';
@@ -13,7 +13,7 @@ export function EventPage({ eventId }: { eventId: string }) {
   const [error, setError] = useState('');
   useEffect(() => {
     api<EventDetail>('GET', `/api/events/${encodeURIComponent(eventId)}`).then(setEvent, (err) =>
-      setError(err instanceof ApiError && err.status === 404 ? 'There is no such event.' : errorWords(err?.code)),
+      setError(err instanceof ApiError && err.status === 404 ? 'There is no such event.' : describeApiError(err)),
     );
   }, [eventId]);
 
