@@ -8,6 +8,8 @@ const EXPECTED: Record<string, ReadonlySet<string>> = {
   'seats:hold': new Set(['SOLD_OUT', 'SEAT_UNAVAILABLE']),
   // NOT_ADMITTED (seats_available): seats freed up again since the hold failed (PROTOCOL v1.1 waitlist).
   'waitlist:join': new Set(['SOLD_OUT', 'NOT_ADMITTED']),
+  // v1.1: a user who arrives once nothing is left to sell.
+  'queue:join': new Set(['SOLD_OUT']),
 };
 const MAX_RETRIES = 5;
 

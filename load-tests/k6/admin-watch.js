@@ -2,9 +2,10 @@
 // and measure how regularly `analytics:update` arrives and how fresh it is. Run it next to
 // flash-sale.js:  k6 run -e BASE_URL=… -e ADMIN_EMAIL=… -e ADMIN_PASSWORD=… load-tests/k6/admin-watch.js
 // Env: BASE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, EVENT_ID (optional), ADMINS (default 10),
-//      DURATION (default 3m, seconds or s/m suffix), INTERVAL_MS (the server's ANALYTICS_INTERVAL_MS, default 1000).
+//      DURATION (default 3m, 500ms, 90s, 30m, 2h or seconds), INTERVAL_MS (the server's ANALYTICS_INTERVAL_MS, default 1000).
 import { Trend } from 'k6/metrics';
 import { payloads } from './lib/contract.js';
+import { parseDurationMs } from './lib/duration.js';
 import { BASE_URL, login } from './lib/http-api.js';
 import { connectSocketIo, delay } from './lib/socketio.js';
 
@@ -30,9 +31,6 @@ export function setup() {
   return { token: login(__ENV.ADMIN_EMAIL || '', __ENV.ADMIN_PASSWORD || '') };
 }
 
-/** @param {string} d */
-const durationMs = (d) => (/m$/.test(d) ? Number(d.slice(0, -1)) * 60000 : Number(d.replace(/s$/, '')) * 1000);
-
 /** @param {{ token: string }} data */
 export default async function (data) {
   const client = await connectSocketIo(BASE_URL, { token: data.token, namespace: '/admin' });
@@ -45,7 +43,7 @@ export default async function (data) {
   });
   const snapshot = await client.emit('analytics:subscribe', payloads.analyticsSubscribe(__ENV.EVENT_ID));
   if (snapshot.ok) last = Date.now();
-  await delay(durationMs(__ENV.DURATION || '3m'));
+  await delay(parseDurationMs(__ENV.DURATION || '3m'));
   await client.emit('analytics:unsubscribe', payloads.analyticsSubscribe(__ENV.EVENT_ID));
   client.close();
 }

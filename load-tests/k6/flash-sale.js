@@ -1,5 +1,6 @@
-// Flash sale: many buyers connect, watch the seat map, queue, get admitted, hold 1–4 seats,
-// confirm most and release some, and join the waitlist when nothing is left.
+// Flash sale: many buyers connect, watch availability while they queue (as a waiting page does),
+// take the compact seat state once admitted, hold 1–4 seats, confirm most and release some, and
+// join the waitlist when nothing is left. Every iteration ends (its socket, timers and listeners go).
 //   k6 run -e BASE_URL=http://gateway:3000 -e ADMIN_EMAIL=… -e ADMIN_PASSWORD=… load-tests/k6/flash-sale.js
 // Env: BASE_URL, EVENT_ID (else an event is created: SEATS, MAX_ACTIVE, ADMIT_PER_TICK, TICK_MS),
 //      VUS (default 1000), RAMP (default 30s), HOLD (default 2m), CONFIRM_RATE (default 0.85).
@@ -45,12 +46,16 @@ export default async function (sale) {
   const session = registerBuyer();
   const client = await connectSocketIo(BASE_URL, { token: session.accessToken });
   try {
-    await client.emit('seats:subscribe', payloads.eventOnly(sale.eventId));
+    await client.emit('availability:subscribe', payloads.eventOnly(sale.eventId));
     const admittedPush = client.waitFor('queue:admitted', 300000);
     const join = await client.emit('queue:join', payloads.eventOnly(sale.eventId));
+    if (!join.ok || join.data.state === 'admitted') admittedPush.cancel();
     if (!join.ok) return;
     const admitted = join.data.state === 'admitted' ? join.data : await admittedPush;
     if (!admitted) return;
+    // The buyer's page: the static layout comes over HTTP (cacheable), the live state compact.
+    await client.emit('availability:unsubscribe', payloads.eventOnly(sale.eventId));
+    await client.emit('seats:subscribe', payloads.subscribeCompact(sale.eventId));
     const quantity = randomIntBetween(1, 4);
     const hold = await client.emit(
       'seats:hold',
@@ -70,9 +75,9 @@ export default async function (sale) {
       return;
     }
     await client.emit('queue:leave', payloads.eventOnly(sale.eventId));
-    const offerPush = client.waitFor('waitlist:offer', 60000);
+    const offerPush = client.waitFor('waitlist:offer', Number(__ENV.OFFER_WAIT_MS || 60000));
     const wl = await client.emit('waitlist:join', payloads.waitlistJoin(sale.eventId, quantity));
-    if (!wl.ok) return;
+    if (!wl.ok) return offerPush.cancel();
     const offer = await offerPush;
     if (offer) await client.emit('hold:confirm', payloads.confirm(offer.holdId, uuidv4()));
   } finally {

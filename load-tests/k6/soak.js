@@ -5,19 +5,13 @@
 // Env: BASE_URL, EVENT_ID (else created), VUS (default 300), DURATION (default 1h), PACE_MS (default 2000).
 
 import { payloads } from './lib/contract.js';
+import { parseDurationMs } from './lib/duration.js';
 import { BASE_URL, ensureEvent, registerBuyer } from './lib/http-api.js';
 import { randomIntBetween, uuidv4 } from './lib/random.js';
 import { connectSocketIo, delay } from './lib/socketio.js';
 
 const PACE_MS = Number(__ENV.PACE_MS || 2000);
 const DURATION_MS = parseDurationMs(__ENV.DURATION || '1h');
-
-/** @param {string} d like 90s, 30m, 2h */
-function parseDurationMs(d) {
-  const m = /^(\d+)(s|m|h)$/.exec(d);
-  if (!m) throw new Error(`DURATION: use 90s, 30m or 2h, got ${d}`);
-  return Number(m[1]) * { s: 1000, m: 60000, h: 3600000 }[/** @type {'s' | 'm' | 'h'} */ (m[2])];
-}
 
 /** @type {import('k6/options').Options} */
 export const options = {
@@ -47,11 +41,13 @@ export default async function (sale) {
   const session = registerBuyer();
   const client = await connectSocketIo(BASE_URL, { token: session.accessToken });
   const until = Date.now() + DURATION_MS;
-  await client.emit('seats:subscribe', payloads.eventOnly(sale.eventId));
+  await client.emit('seats:subscribe', payloads.subscribeCompact(sale.eventId));
   while (Date.now() < until) {
     await delay(randomIntBetween(PACE_MS / 2, (PACE_MS * 3) / 2));
     const admittedPush = client.waitFor('queue:admitted', 60000);
     const join = await client.emit('queue:join', payloads.eventOnly(sale.eventId));
+    // Admitted at once or refused: stop waiting for the push (its timer and listener go now).
+    if (!join.ok || join.data.state === 'admitted') admittedPush.cancel();
     if (!join.ok) continue;
     const admitted = join.data.state === 'admitted' ? join.data : await admittedPush;
     if (!admitted) continue;

@@ -4,6 +4,7 @@ import { adminCommands, commands } from '../../core/contract/commands.js';
 import { errorCodes } from '../../core/contract/error-codes.js';
 import { adminPushes, pushes } from '../../core/contract/pushes.js';
 import * as k6 from '../../load-tests/k6/lib/contract.js';
+import { parseDurationMs } from '../../load-tests/k6/lib/duration.js';
 
 /** The k6 scripts cannot import zod: their copy of the contract must match it exactly. */
 describe('k6 contract constants', () => {
@@ -49,5 +50,16 @@ describe('k6 contract constants', () => {
     }
     expect(adminCommands['analytics:subscribe'].payload.safeParse(k6.payloads.analyticsSubscribe()).success).toBe(true);
     expect(adminCommands['analytics:subscribe'].payload.safeParse(k6.payloads.analyticsSubscribe(eventId)).success).toBe(true);
+  });
+});
+
+describe('k6 duration parsing', () => {
+  it('reads 500ms, 90s, 30m, 1h and plain seconds, and refuses anything else', () => {
+    expect(parseDurationMs('500ms')).toBe(500);
+    expect(parseDurationMs('90s')).toBe(90_000);
+    expect(parseDurationMs('30m')).toBe(1_800_000);
+    expect(parseDurationMs('1h')).toBe(3_600_000); // admin-watch used to turn this into NaN
+    expect(parseDurationMs('45')).toBe(45_000);
+    for (const bad of ['', '1d', 'h', '10 m', 'soon']) expect(() => parseDurationMs(bad)).toThrow(/DURATION/);
   });
 });

@@ -64,6 +64,8 @@ export const ERROR_CODES = [
 export const EXPECTED_ERRORS = {
   'seats:hold': ['SOLD_OUT', 'SEAT_UNAVAILABLE'],
   'waitlist:join': ['SOLD_OUT', 'NOT_ADMITTED'],
+  // v1.1: joining once nothing is left to sell.
+  'queue:join': ['SOLD_OUT'],
 };
 
 /** True when `code` is a normal answer of `command` under load (not counted as an error). */
