@@ -98,6 +98,17 @@ const EnvSchema = z.object({
   REDLOCK_ENABLED: bool.default('true'),
   REDLOCK_TTL_MS: int(100, 60_000).default(2000),
   SEAT_FANOUT_COALESCE_MS: int(0, 1000).default(10),
+  // the hold path (issue 9): deadlines, bounded queues, group commit
+  COMMAND_DEADLINE_MS: int(100, 120_000).default(10_000),
+  DB_QUEUE_MAX: int(0, 100_000).default(1000),
+  DB_QUEUE_WAIT_MS: int(10, 60_000).default(5000),
+  GROUP_COMMIT_ENABLED: bool.default('true'),
+  GROUP_COMMIT_WINDOW_MS: int(0, 100).default(2),
+  GROUP_COMMIT_MAX_BATCH: int(1, 1000).default(100),
+  GROUP_COMMIT_MAX_IN_FLIGHT: int(1, 100).default(4),
+  HOLD_QUEUE_MAX: int(1, 1_000_000).default(2000),
+  USER_MAX_PENDING_HOLDS: int(1, 1000).default(4),
+  HOLD_EXPIRY_PASS_MS: int(0, 60_000).default(1000),
   HOLD_SWEEP_CRON: z.string().min(1).default('*/10 * * * * *'),
   WAITLIST_OFFER_TTL_SECONDS: int(5, 3600).default(120),
   ANALYTICS_INTERVAL_MS: int(100, 60_000).default(1000),
@@ -222,6 +233,26 @@ export interface Config {
   readonly redlockEnabled: boolean;
   readonly redlockTtlMs: number;
   readonly seatFanoutCoalesceMs: number;
+  /** Every command is answered within this (OVERLOADED when its work could not finish in time). */
+  readonly commandDeadlineMs: number;
+  /** Commands waiting for a Postgres connection beyond this many answer OVERLOADED at once. */
+  readonly dbQueueMax: number;
+  /** Longest wait for a Postgres connection before OVERLOADED (instead of a 5 s pool timeout). */
+  readonly dbQueueWaitMs: number;
+  /** Holds are expired by one pass over the active-hold index this often; 0: one job per hold. */
+  readonly holdExpiryPassMs: number;
+  readonly groupCommit: {
+    readonly enabled: boolean;
+    /** How long a batch collects concurrent holds of one event before it is written. */
+    readonly windowMs: number;
+    readonly maxBatch: number;
+    /** Batches of one event a gateway writes at the same time. */
+    readonly maxInFlight: number;
+    /** Hold requests waiting for a batch, per gateway, beyond which they answer OVERLOADED. */
+    readonly queueMax: number;
+    /** One user's hold requests waiting per gateway (their share of the hold path). */
+    readonly userMaxPending: number;
+  };
   readonly holdSweepCron: string;
   readonly waitlistOfferTtlSeconds: number;
   readonly analyticsIntervalMs: number;
@@ -355,6 +386,18 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     redlockEnabled: e.REDLOCK_ENABLED,
     redlockTtlMs: e.REDLOCK_TTL_MS,
     seatFanoutCoalesceMs: e.SEAT_FANOUT_COALESCE_MS,
+    commandDeadlineMs: e.COMMAND_DEADLINE_MS,
+    dbQueueMax: e.DB_QUEUE_MAX,
+    dbQueueWaitMs: e.DB_QUEUE_WAIT_MS,
+    holdExpiryPassMs: e.HOLD_EXPIRY_PASS_MS,
+    groupCommit: {
+      enabled: e.GROUP_COMMIT_ENABLED,
+      windowMs: e.GROUP_COMMIT_WINDOW_MS,
+      maxBatch: e.GROUP_COMMIT_MAX_BATCH,
+      maxInFlight: e.GROUP_COMMIT_MAX_IN_FLIGHT,
+      queueMax: e.HOLD_QUEUE_MAX,
+      userMaxPending: e.USER_MAX_PENDING_HOLDS,
+    },
     holdSweepCron: e.HOLD_SWEEP_CRON,
     waitlistOfferTtlSeconds: e.WAITLIST_OFFER_TTL_SECONDS,
     analyticsIntervalMs: e.ANALYTICS_INTERVAL_MS,

@@ -82,7 +82,56 @@ export function createMetrics(instanceId: string) {
       labelNames: ['outcome'],
       registers: r,
     }),
+    ...holdPathMetrics(r),
   };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Where the hold path's queue depth is read from; set by the gateway once it has a pool. */
+export interface QueueDepthSource {
+  depth(): number;
+}
+
+/**
+ * The hold path (issue 9): what closed-loop admission reads (queue depth in front of Postgres,
+ * with `evently_ack_latency_seconds{command="seats:hold"}`) and the group-commit batch sizes.
+ */
+function holdPathMetrics(r: client.Registry[]) {
+  const sources: { db: QueueDepthSource | null } = { db: null };
+  return {
+    /** In-process view of the DB queue (pool waiters plus holds waiting for a batch). */
+    dbQueue: {
+      setSource(source: QueueDepthSource) {
+        sources.db = source;
+      },
+      depth: () => sources.db?.depth() ?? 0,
+    },
+    dbQueueDepth: new client.Gauge({
+      name: 'evently_db_queue_depth',
+      help: 'Commands waiting for Postgres on this process: pool waiters plus holds waiting for a batch',
+      registers: r,
+      collect() {
+        this.set(sources.db?.depth() ?? 0);
+      },
+    }),
+    holdBatchSize: new client.Histogram({
+      name: 'evently_hold_batch_size',
+      help: 'Requests written per group-commit transaction (seats:hold)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: r,
+    }),
+    holdBatchSeconds: new client.Histogram({
+      name: 'evently_hold_batch_seconds',
+      help: 'Duration of one group-commit transaction, BEGIN to COMMIT',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: r,
+    }),
+    shed: new client.Counter({
+      name: 'evently_shed_total',
+      help: 'Commands answered OVERLOADED at once, by reason',
+      labelNames: ['reason'],
+      registers: r,
+    }),
+  };
+}

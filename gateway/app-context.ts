@@ -7,6 +7,7 @@ import type { HoldPathHealthRecorder } from './queue/hold-path-health.js';
 import type { LocalQueuePositions } from './queue/local-queue-positions.js';
 import type { LiveSeats } from './seats/live-seats.js';
 import type { CommandLimits } from './socket/command-limits.js';
+import type { HoldBatcher } from '../core/use-cases/holds/hold-batcher.js';
 import type { TypedServer } from './socket/typed-server.js';
 
 /** Everything long-lived a gateway handler may use; built once in startGateway. */
@@ -29,4 +30,6 @@ export interface AppContext extends ProcessContext {
   endedSessions?: EndedSessions;
   /** Per-socket, per-user and per-address command allowances, checked before every command. */
   commandLimits?: CommandLimits;
+  /** Group commit of seats:hold per event (null when GROUP_COMMIT_ENABLED=false). */
+  holdBatcher: HoldBatcher | null;
 }

@@ -12,6 +12,7 @@ import { createKeys } from '../core/redis/keys.js';
 import { createSeatLocks } from '../core/redis/seat-locks.js';
 import { runShutdown } from '../core/run-shutdown.js';
 import { createSeatChangePublisher } from '../core/seat-change-publisher.js';
+import { createHoldBatcher } from '../core/use-cases/holds/hold-batcher.js';
 import type { AppContext } from './app-context.js';
 import { clientAddressOf, createTrustedProxies } from './http/client-address.js';
 import { createHttpHeaderPolicy } from './http/http-header-policy.js';
@@ -47,7 +48,10 @@ export async function startGateway(
   config: Config,
   log: Logger = createLogger(config.logLevel, { role: 'gateway', instance: config.instanceId }),
 ): Promise<RunningGateway> {
-  const pool = createPool(config.databaseUrl, config.pgPoolSize);
+  const pool = createPool(config.databaseUrl, config.pgPoolSize, {
+    maxWaiting: config.dbQueueMax,
+    waitMs: config.dbQueueWaitMs,
+  });
   const redis = connectRedis(config.redis);
   const pub = connectRedis(config.redis, { role: 'stream' });
   const sub = connectRedis(config.redis, { role: 'stream' });
@@ -65,7 +69,7 @@ export async function startGateway(
     config.accessTokenTtlSeconds * 1000,
     (ended) => closeUserSockets(io, ended.userId, ended.reason),
   );
-  const seatJobs = createSeatJobs(config.redis, keys);
+  const seatJobs = createSeatJobs(config.redis, keys, undefined, { perHoldExpiryJobs: config.holdExpiryPassMs === 0 });
   const liveSeats = createLiveSeats(
     io,
     pool,
@@ -119,7 +123,10 @@ export async function startGateway(
     inFlight: createInFlight(),
     endedSessions,
     commandLimits: createCommandLimits(redis, keys, config.commandLimits),
+    holdBatcher: config.groupCommit.enabled ? createHoldBatcher(pool, metrics, () => new Date(), config.groupCommit) : null,
   };
+  // What closed-loop admission and /metrics read: waiting for a connection or for a hold batch.
+  metrics.dbQueue.setSource({ depth: () => pool.waitingCount + (app.holdBatcher?.pending() ?? 0) });
   const trustedProxies = createTrustedProxies(config.trustedProxies);
   const routerOptions: RouterOptions = {
     maxBodyBytes: config.httpMaxBodyBytes,

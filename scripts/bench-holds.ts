@@ -3,11 +3,14 @@
  * `pgbench -N` in the same run (DESIGN.md "Performance model": one durable commit per hold).
  *
  *   npx tsx scripts/bench-holds.ts [--clients 1000] [--holds-per-client 4] [--redlock true|false] [--pg-pool 20]
+ *     [--group-commit both|true|false] [--pgbench-seconds 15] [--cpu-prof DIR]
  *
  * Two gateways and one worker on a fresh database; every client is admitted through the real
  * waiting room, then all of them fire their holds at once (half explicit random seats, half best
- * available), each hold one transaction. Seats are plentiful so holds succeed; collisions on
- * explicit seats answer SEAT_UNAVAILABLE and are counted separately.
+ * available). Seats are plentiful so holds succeed; collisions on explicit seats answer
+ * SEAT_UNAVAILABLE and are counted separately. `--group-commit both` (the default) runs the burst
+ * twice on fresh systems, with GROUP_COMMIT_ENABLED=false (one transaction per hold) and true
+ * (group commit, with the batch sizes the gateways saw), then pgbench once: the gain in one run.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     'pg-pool': { type: 'string', default: '20' },
     /** A directory: every process writes a V8 CPU profile there when it exits (scripts/cpu-profile.mjs). */
     'cpu-prof': { type: 'string' },
+    'group-commit': { type: 'string', default: 'both' },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -56,7 +60,7 @@ async function http<T>(url: string, method: string, body: unknown, token?: strin
   return (await res.json()) as T;
 }
 
-async function main() {
+async function runBurst(groupCommit: boolean) {
   const system = await startSystem({
     adminDatabaseUrl: ADMIN_URL,
     redisUrl: REDIS_URL,
@@ -66,6 +70,7 @@ async function main() {
     admin,
     env: {
       REDLOCK_ENABLED: values.redlock as string,
+      GROUP_COMMIT_ENABLED: String(groupCommit),
       MAX_SEATS_PER_USER: String(Math.min(100, Math.max(10, HOLDS_PER_CLIENT))),
       ...(values['cpu-prof']
         ? { NODE_OPTIONS: `--import ${path.join(ROOT, 'scripts/cpu-profile.mjs')}`, CPU_PROFILE_DIR: values['cpu-prof'] }
@@ -152,14 +157,15 @@ async function main() {
         `INTERNAL errors logged by the gateways (last lines): ${JSON.stringify(Object.fromEntries(reasons))}\n`,
       );
     }
+    const batches = await Promise.all(system.gateways.map((g) => readBatchSizes(g.url, system.env.METRICS_TOKEN as string)));
     for (const c of clients) c.close();
     await system.stopProcesses();
 
-    const pgbench = await measurePgbench(ADMIN_URL, { scale: 10, clients: 20, seconds: Number(values['pgbench-seconds']) });
     latencies.sort((a, b) => a - b);
     okLatencies.sort((a, b) => a - b);
     const holdsPerSecond = okLatencies.length / seconds;
-    const report = {
+    return {
+      groupCommit,
       clients: CLIENTS,
       holdsPerClient: HOLDS_PER_CLIENT,
       redlock: values.redlock,
@@ -172,20 +178,73 @@ async function main() {
       okAckMs: { p50: percentile(okLatencies, 50), p99: percentile(okLatencies, 99) },
       clientCpuMsPerRequest: Number(((clientCpu.user + clientCpu.system) / 1000 / latencies.length).toFixed(2)),
       gatewayCpuMsPerRequest: Number((gatewayCpuMs / latencies.length).toFixed(2)),
-      pgbench,
-      ratioToPgbench: Number((holdsPerSecond / pgbench.tps).toFixed(3)),
+      batchSizes: mergeBatchSizes(batches),
     };
-    const round = (o: { p50: number; p99: number }) => `p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms`;
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(
-      `\n${report.holdsPerSecond} holds/s (${CLIENTS} clients, Redlock ${values.redlock}); ack ${round(report.ackMs)}; ` +
-        `pgbench -N ${pgbench.tps.toFixed(0)} tps; ratio ${report.ratioToPgbench}\n`,
-    );
   } finally {
     for (const c of clients) c.close();
     await system.stopProcesses();
     await system.cleanUp();
   }
+}
+
+/** The gateways' `evently_hold_batch_size` histogram: batches, mean size, bucket counts. */
+async function readBatchSizes(url: string, token: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  const out = new Map<string, number>();
+  for (const m of text.matchAll(/^evently_hold_batch_size_(bucket|sum|count)(?:\{([^}]*)\})? (\S+)$/gm)) {
+    const le = /le="([^"]+)"/.exec(m[2] ?? '')?.[1];
+    out.set(m[1] === 'bucket' ? `le ${le}` : (m[1] as string), Number(m[3]));
+  }
+  for (const m of text.matchAll(/^evently_hold_batch_seconds_(sum|count)(?:\{[^}]*\})? (\S+)$/gm)) {
+    out.set(`seconds_${m[1]}`, Number(m[2]));
+  }
+  return out;
+}
+
+function mergeBatchSizes(perGateway: Map<string, number>[]) {
+  const total = new Map<string, number>();
+  for (const g of perGateway) for (const [k, v] of g) total.set(k, (total.get(k) ?? 0) + v);
+  const count = total.get('count') ?? 0;
+  // Cumulative buckets to "how many batches of size in (previous bound, bound]".
+  const histogram: Record<string, number> = {};
+  let previous = 0;
+  let previousBound = 0;
+  const secondsCount = total.get('seconds_count') ?? 0;
+  const meanBatchMs = secondsCount ? Number((((total.get('seconds_sum') ?? 0) / secondsCount) * 1000).toFixed(1)) : 0;
+  for (const [k, v] of [...total].filter(([k]) => k.startsWith('le '))) {
+    const bound = k.slice(3);
+    if (v - previous > 0) histogram[bound === '+Inf' ? `>${previousBound}` : `<=${bound}`] = v - previous;
+    previous = v;
+    previousBound = Number(bound);
+  }
+  return {
+    batches: count,
+    meanSize: count ? Number(((total.get('sum') ?? 0) / count).toFixed(1)) : 0,
+    meanBatchMs,
+    histogram,
+  };
+}
+
+async function main() {
+  const modes = values['group-commit'] === 'both' ? [false, true] : [values['group-commit'] === 'true'];
+  const runs = [];
+  for (const mode of modes) runs.push(await runBurst(mode));
+  const pgbench = await measurePgbench(ADMIN_URL, { scale: 10, clients: 20, seconds: Number(values['pgbench-seconds']) });
+  const report = {
+    runs: runs.map((r) => ({ ...r, ratioToPgbench: Number((r.holdsPerSecond / pgbench.tps).toFixed(3)) })),
+    pgbench,
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n\n`);
+  const round = (o: { p50: number; p99: number }) => `p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms`;
+  for (const r of report.runs) {
+    process.stdout.write(
+      `group commit ${r.groupCommit ? 'on ' : 'off'}: ${r.holdsPerSecond} holds/s (${CLIENTS} clients, Redlock ${values.redlock}); ` +
+        `ack ${round(r.ackMs)}; gateway CPU ${r.gatewayCpuMsPerRequest} ms/hold; ratio to pgbench -N ${r.ratioToPgbench}` +
+        (r.groupCommit ? `; batches ${r.batchSizes.batches}, mean size ${r.batchSizes.meanSize}` : '') +
+        '\n',
+    );
+  }
+  process.stdout.write(`pgbench -N ${pgbench.tps.toFixed(0)} tps\n`);
 }
 
 await main();

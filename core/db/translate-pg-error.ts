@@ -1,9 +1,14 @@
 import { AppError } from '../domain/app-error.js';
 import { isConnectionLost, overloadedByLostConnection } from './connection-lost.js';
+import { isPoolWaitTimeout } from './pool.js';
 
 /** Translates the Postgres failures we expect into protocol errors, once, at the edge. */
 export function translatePgError(err: unknown): unknown {
   if (isConnectionLost(err)) return overloadedByLostConnection(err);
+  // Waited DB_QUEUE_WAIT_MS for a connection: shed, not failed.
+  if (isPoolWaitTimeout(err)) {
+    return new AppError('OVERLOADED', 'the database is busy', { retryAfterMs: 500 }, true);
+  }
   const code = (err as { code?: string } | null)?.code;
   switch (code) {
     case '23505':

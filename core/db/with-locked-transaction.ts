@@ -23,10 +23,9 @@ export function withLockedTransaction<T>(
   const keys = [...new Set(locks.keys)];
   for (const k of keys) if (!INT8.test(k)) throw new Error(`not an int8 lock key: ${k}`);
   keys.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
-  const statements = [
-    'BEGIN',
-    `SELECT 1 FROM events WHERE id = '${locks.eventId}' FOR KEY SHARE`,
-    ...keys.map((k) => `SELECT pg_advisory_xact_lock(${k})`),
-  ];
+  const statements = ['BEGIN', `SELECT 1 FROM events WHERE id = '${locks.eventId}' FOR KEY SHARE`];
+  // One statement for all keys: a function scan over the array runs in array order (ascending).
+  if (keys.length === 1) statements.push(`SELECT pg_advisory_xact_lock(${keys[0]})`);
+  else if (keys.length > 1) statements.push(`SELECT pg_advisory_xact_lock(k) FROM unnest('{${keys.join(',')}}'::bigint[]) AS k`);
   return withTransaction(pool, work, attempts, statements.join('; '));
 }

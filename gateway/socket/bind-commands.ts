@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Principal } from '../../core/auth/access-tokens.js';
 import { checkPrincipalLive } from '../../core/auth/check-principal-live.js';
+import type { AckError } from '../../core/contract/ack.js';
 import { parseInput } from '../../core/contract/parse-input.js';
 import { AppError } from '../../core/domain/app-error.js';
 import type { AppContext } from '../app-context.js';
@@ -13,6 +14,9 @@ export interface CallContext<S> {
   /** The authenticated user; throws UNAUTHENTICATED for anonymous sockets. */
   user(): Principal;
   requestId: string;
+  /** Epoch ms by which the command is answered (COMMAND_DEADLINE_MS after receipt); work that
+   * has not started by then should not start (the hold batcher drops it). */
+  deadlineAt: number;
 }
 
 type Schemas = Record<string, { payload: z.ZodTypeAny; reply: z.ZodTypeAny }>;
@@ -44,10 +48,12 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
       const started = process.hrtime.bigint();
       const finished = app.holdHealth?.begin(name) ?? (() => {});
       const requestId = randomUUID();
+      const reply = answerOnce(ack as (a: unknown) => void, app, name, started, finished);
       const call: CallContext<S> = {
         app,
         socket,
         requestId,
+        deadlineAt: Date.now() + app.config.commandDeadlineMs,
         user: () => {
           const p = socket.data.principal;
           if (!p) throw new AppError('UNAUTHENTICATED', 'this command needs a signed-in user');
@@ -68,21 +74,53 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
         }
       };
       app.inFlight.track(run()).then(
-        (data) => {
-          finished();
-          app.metrics.commands.inc({ command: name, outcome: 'ok' });
-          app.metrics.ackLatency.observe({ command: name }, Number(process.hrtime.bigint() - started) / 1e9);
-          (ack as (a: unknown) => void)({ ok: true, data });
-        },
+        (data) => reply({ ok: true, data }),
         (err: unknown) => {
-          finished();
           const { error, unexpected } = toAckError(err);
           if (unexpected) app.log.error({ err, requestId, command: name }, 'unhandled error in command');
-          app.metrics.commands.inc({ command: name, outcome: error.code });
-          app.metrics.ackLatency.observe({ command: name }, Number(process.hrtime.bigint() - started) / 1e9);
-          (ack as (a: unknown) => void)({ ok: false, error });
+          reply({ ok: false, error });
         },
       );
     });
   }
+}
+
+/** Past its deadline a command is answered OVERLOADED; a client retries after this long. */
+const DEADLINE_RETRY_AFTER_MS = 1000;
+
+/**
+ * The one ack of a command, measured once: its result, or OVERLOADED at the deadline if the work
+ * is still running (it may still commit; a retry with the same idempotency key gets its reply).
+ */
+function answerOnce(
+  ack: (a: unknown) => void,
+  app: AppContext,
+  name: string,
+  started: bigint,
+  finished: () => void,
+): (a: { ok: true; data: unknown } | { ok: false; error: AckError }) => void {
+  let answered = false;
+  const send = (a: { ok: true; data: unknown } | { ok: false; error: AckError }) => {
+    if (answered) return;
+    answered = true;
+    clearTimeout(timer);
+    finished();
+    app.metrics.commands.inc({ command: name, outcome: a.ok ? 'ok' : a.error.code });
+    app.metrics.ackLatency.observe({ command: name }, Number(process.hrtime.bigint() - started) / 1e9);
+    ack(a);
+  };
+  const timer = setTimeout(
+    () =>
+      send({
+        ok: false,
+        error: {
+          code: 'OVERLOADED',
+          message: 'the command did not finish in time; retry with the same idempotency key',
+          retryable: true,
+          details: { retryAfterMs: DEADLINE_RETRY_AFTER_MS },
+        },
+      }),
+    app.config.commandDeadlineMs,
+  );
+  return send;
 }

@@ -1,69 +1,89 @@
-import { DelayedError, type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import cron from 'node-cron';
 import { closeOnce } from '../../core/close-once.js';
 import { createSeatJobs, type ExpireHoldJob } from '../../core/jobs/seat-jobs.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
-import { rooms } from '../../core/rooms.js';
-import { expireHold, findMsUntilExpiry, findOverdueHolds } from '../../core/use-cases/holds/expire-hold.js';
-import type { WorkerContext, WorkerModule } from '../worker-context.js';
+import type { EndedHold } from '../../core/use-cases/holds/end-hold.js';
+import { expireHold, expireOverdueHolds, findMsUntilExpiry } from '../../core/use-cases/holds/expire-hold.js';
+import { keepJobSchedulers } from '../keep-job-schedulers.js';
+import type { WorkerModule } from '../worker-context.js';
+import { createWorkerAfterSeatChange } from './after-seat-change.js';
 
-const SWEEP_BATCH = 500;
+const PASS_SCHEDULER_ID = 'hold-expiry-pass';
 
 /**
- * Hold expiry: one BullMQ delayed job per hold at `expiresAt` (queued by the gateway after
- * commit), plus a node-cron sweep of overdue active holds for jobs that were never queued or got
- * lost with Redis. Both end a hold only through the guarded update, so they can race each other
- * and hold:confirm safely. The owner gets `hold:expired`; freed seats go to the waitlist.
+ * Hold expiry. With HOLD_EXPIRY_PASS_MS > 0 (the default) a BullMQ job scheduler makes one
+ * expiry pass per interval, however many workers run, over the active-hold index (every overdue
+ * hold, in batches, see expireOverdueHolds): a hold costs Redis nothing, and `hold:expired`
+ * reaches its owner within about one interval of `expiresAt`. With 0, the gateway queues one
+ * delayed job per hold (still processed here, also for jobs queued before a switch). A node-cron
+ * sweep catches whatever both miss (Redis lost its jobs). All of them end a hold only through
+ * the guarded update, so they race each other and hold:confirm safely.
  */
 export const holdExpiryModule: WorkerModule = {
   name: 'hold-expiry',
   async start(ctx) {
-    const jobs = createSeatJobs(ctx.config.redis, ctx.keys, ctx.now);
-    const expire = async (holdId: string): Promise<boolean> => {
-      const ended = await expireHold(ctx.pool, holdId);
-      if (!ended) return false;
-      ctx.seatChanges.publish(ended.eventId, ended.changes);
-      ctx.emitter.to(rooms.user(ended.userId)).emit('hold:expired', { holdId, eventId: ended.eventId });
-      await jobs.requestWaitlistOffer(ended.eventId).catch((err: unknown) => ctx.log.warn({ err }, 'offer job not queued'));
-      return true;
+    const jobs = createSeatJobs(ctx.config.redis, ctx.keys, ctx.now, { perHoldExpiryJobs: ctx.config.holdExpiryPassMs === 0 });
+    const after = createWorkerAfterSeatChange(ctx, jobs);
+    const expired = (ended: EndedHold) =>
+      after({
+        eventId: ended.eventId,
+        changes: ended.changes,
+        pushes: [{ userId: ended.userId, push: { name: 'hold:expired', payload: { holdId: ended.id, eventId: ended.eventId } } }],
+      });
+    const pass = async (why: string) => {
+      const n = await expireOverdueHolds(ctx.pool, expired);
+      if (n > 0) ctx.log.info({ expired: n, why }, 'expired overdue holds');
     };
 
+    const queueConnection = connectRedis(ctx.config.redis);
+    const queue = new Queue(ctx.keys.holdExpiryQueue, { connection: queueConnection, prefix: ctx.keys.bullPrefix });
+    queue.on('error', () => {});
     const connection = connectRedis(ctx.config.redis, { role: 'stream' });
     const worker = new Worker<ExpireHoldJob>(
       ctx.keys.holdExpiryQueue,
       async (job: Job<ExpireHoldJob>, token?: string) => {
-        if (await expire(job.data.holdId)) return;
+        if (job.name === 'pass') return pass('pass');
+        const ended = await expireHold(ctx.pool, job.data.holdId);
+        if (ended) return expired(ended);
         // Redis's clock ran ahead of Postgres's: come back when Postgres agrees it is over.
         const msLeft = await findMsUntilExpiry(ctx.pool, job.data.holdId);
         if (msLeft === null) return;
         await job.moveToDelayed(Date.now() + Math.max(0, msLeft) + 50, token);
         throw new DelayedError();
       },
-      { connection, prefix: ctx.keys.bullPrefix, concurrency: 16 },
+      // A worker dying mid-pass stalls the scheduler for seconds, not BullMQ's default 30 s.
+      { connection, prefix: ctx.keys.bullPrefix, concurrency: 16, lockDuration: 5000, stalledInterval: 2500 },
     );
     worker.on('failed', (job, err) => ctx.log.warn({ err, holdId: job?.data.holdId }, 'hold expiry job failed'));
     worker.on('error', (err) => ctx.log.warn({ err }, 'hold expiry worker error'));
+    const passMs = ctx.config.holdExpiryPassMs;
+    const schedulers = keepJobSchedulers(
+      queue,
+      queueConnection,
+      passMs > 0
+        ? [{ id: PASS_SCHEDULER_ID, every: passMs, name: 'pass', opts: { removeOnComplete: true, removeOnFail: 100 } }]
+        : [],
+      { everyMs: ctx.config.schedulerReassertMs, log: ctx.log },
+    );
+    if (passMs === 0) await queue.removeJobScheduler(PASS_SCHEDULER_ID).catch(() => {});
+    await schedulers.assert().catch((err: unknown) => ctx.log.warn({ err }, 'hold expiry pass not scheduled yet'));
 
-    const sweep = cron.schedule(ctx.config.holdSweepCron, () => sweepOverdue(ctx, expire), { noOverlap: true });
+    const sweep = cron.schedule(
+      ctx.config.holdSweepCron,
+      () => pass('sweep').catch((err: unknown) => ctx.log.warn({ err }, 'hold sweep failed')),
+      { noOverlap: true },
+    );
 
     return {
       close: closeOnce(async () => {
+        schedulers.stop();
         await sweep.destroy();
         await worker.close();
+        await queue.close();
         await jobs.close();
-        await connection.quit().catch(() => connection.disconnect());
+        await Promise.allSettled([connection.quit(), queueConnection.quit()]);
       }),
     };
   },
 };
-
-async function sweepOverdue(ctx: WorkerContext, expire: (holdId: string) => Promise<boolean>): Promise<void> {
-  try {
-    const overdue = await findOverdueHolds(ctx.pool, SWEEP_BATCH);
-    let expired = 0;
-    for (const holdId of overdue) if (await expire(holdId)) expired++;
-    if (expired > 0) ctx.log.info({ expired }, 'hold sweep expired overdue holds');
-  } catch (err) {
-    ctx.log.warn({ err }, 'hold sweep failed');
-  }
-}

@@ -27,3 +27,35 @@ export async function findMsUntilExpiry(pool: Pool, holdId: string): Promise<num
   );
   return rows[0] ? Number(rows[0].ms) : null;
 }
+
+/**
+ * Expires every overdue active hold, `batch` at a time with `concurrency` transactions in flight,
+ * until none is left (a pass never stops at one batch: a burst of holds made together expires
+ * together). Calls `onExpired` for each hold this pass ended; holds confirmed, released or
+ * expired by someone else meanwhile are skipped. Returns how many it expired.
+ */
+export async function expireOverdueHolds(
+  pool: Pool,
+  onExpired: (ended: EndedHold) => void,
+  o: { batch: number; concurrency: number } = { batch: 500, concurrency: 8 },
+): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const ids = await findOverdueHolds(pool, o.batch);
+    if (ids.length === 0) return total;
+    let mine = 0;
+    let next = 0;
+    const lane = async () => {
+      while (next < ids.length) {
+        const ended = await expireHold(pool, ids[next++] as string);
+        if (!ended) continue;
+        mine++;
+        onExpired(ended);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, ids.length) }, lane));
+    total += mine;
+    // Every one went to someone else (another pass, a confirm): do not spin on the same rows.
+    if (mine === 0) return total;
+  }
+}

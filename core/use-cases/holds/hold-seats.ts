@@ -5,11 +5,13 @@ import type { Pool } from '../../db/pool.js';
 import { withLockedTransaction } from '../../db/with-locked-transaction.js';
 import { AppError, isAppError } from '../../domain/app-error.js';
 import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
+import { type HoldRequest, requestedSeats } from '../../domain/decide-hold.js';
 import type { HeldSeatLock, SeatLocks } from '../../redis/seat-locks.js';
 import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
 import { hashRequest } from '../idempotency/hash-request.js';
 import { joinWaitlist } from '../waitlist/join-waitlist.js';
 import { findFreeSeats } from './find-free-seats.js';
+import type { HoldBatcher } from './hold-batcher.js';
 import { holdLimitLockKey } from './hold-limit-lock-key.js';
 import { writeHold } from './write-hold.js';
 
@@ -19,6 +21,10 @@ export interface HoldDeps {
   /** Throws NOT_ADMITTED / ADMISSION_EXPIRED unless the token admits this user to this event. */
   checkAdmission(token: string, who: { userId: string; eventId: string }): Promise<void>;
   now(): Date;
+  /** Group commit (GROUP_COMMIT_ENABLED); null: one transaction per hold. */
+  batcher: HoldBatcher | null;
+  /** The command's deadline: a hold not started by then is not started. */
+  deadlineAt: number;
 }
 
 export interface HoldResult {
@@ -72,6 +78,8 @@ export async function holdSeats(deps: HoldDeps, userId: string, p: HoldPayload):
 
 async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idempotency: IdempotencyRef): Promise<HoldResult> {
   await deps.checkAdmission(p.admissionToken, { userId, eventId: p.eventId });
+  // waitlistRest writes a waitlist entry beside the hold: the single path keeps that rare case.
+  if (deps.batcher && !p.waitlistRest) return batchedHold(deps, deps.batcher, userId, p, idempotency);
 
   const byIds = p.seatIds !== undefined;
   const requested = byIds ? (p.seatIds as string[]).length : (p.quantity as number);
@@ -134,6 +142,48 @@ async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idemp
       // Not awaited: the ack need not wait for Redis, and a lock not released lapses by TTL.
       void lock.release();
     }
+  }
+  throw new AppError('SEAT_UNAVAILABLE', 'seats are being taken right now, try again', undefined, true);
+}
+
+/**
+ * The group-commit path: Redlock explicit seats as the fast gate, then the request joins its
+ * event's next batch (writeHoldBatch decides it against the rows the batch locked). Named seats
+ * another transaction had locked, or best available short of seats while others are taking
+ * some right now (looked up without locks: else it is sold out), join a later batch, a few times.
+ */
+async function batchedHold(
+  deps: HoldDeps,
+  batcher: HoldBatcher,
+  userId: string,
+  p: HoldPayload,
+  idempotency: IdempotencyRef,
+): Promise<HoldResult> {
+  const acceptPartial = p.acceptPartial ?? false;
+  const request: HoldRequest = p.seatIds
+    ? { seatIds: p.seatIds, acceptPartial }
+    : { quantity: p.quantity as number, section: p.section ?? null, acceptPartial };
+  const requested = requestedSeats(request);
+  const lock = p.seatIds ? await deps.seatLocks.acquire(p.eventId, p.seatIds) : NO_LOCK;
+  try {
+    for (let attempt = 0; attempt < MAX_CHOICES; attempt++) {
+      const outcome = await batcher.submit(p.eventId, { userId, request, idempotency }, deps.deadlineAt);
+      if (outcome.kind === 'held') return { reply: outcome.reply, changes: outcome.changes, replayed: false };
+      if (outcome.kind === 'replay') return { reply: outcome.reply, changes: [], replayed: true };
+      if (outcome.kind === 'refused') throw outcome.error;
+      if (outcome.kind === 'busy') {
+        // Give the transaction holding the seat time to end (a batch is a few ms to tens of ms).
+        await new Promise((resolve) => setTimeout(resolve, 10 * (attempt + 1)));
+        continue;
+      }
+      const free = await findFreeSeats(deps.pool, p.eventId, p.section ?? null, requested);
+      if (free.length === 0 || (free.length < requested && !acceptPartial)) {
+        return soldOut(deps, userId, p, requested, idempotency);
+      }
+    }
+  } finally {
+    // Not awaited: the ack need not wait for Redis, and a lock not released lapses by TTL.
+    void lock.release();
   }
   throw new AppError('SEAT_UNAVAILABLE', 'seats are being taken right now, try again', undefined, true);
 }
