@@ -3,11 +3,11 @@ import type { InFlight } from '../core/in-flight.js';
 import type { SeatJobs } from '../core/jobs/seat-jobs.js';
 import type { ProcessContext } from '../core/process-context.js';
 import type { SeatLocks } from '../core/redis/seat-locks.js';
+import type { HoldBatcher } from '../core/use-cases/holds/hold-batcher.js';
 import type { HoldPathHealthRecorder } from './queue/hold-path-health.js';
 import type { LocalQueuePositions } from './queue/local-queue-positions.js';
 import type { LiveSeats } from './seats/live-seats.js';
 import type { CommandLimits } from './socket/command-limits.js';
-import type { HoldBatcher } from '../core/use-cases/holds/hold-batcher.js';
 import type { TypedServer } from './socket/typed-server.js';
 
 /** Everything long-lived a gateway handler may use; built once in startGateway. */
