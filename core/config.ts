@@ -94,7 +94,7 @@ const EnvSchema = z.object({
   QUEUE_GRACE_SECONDS: int(0, 3600).default(60),
   QUEUE_POSITION_PUSH_MS: int(100, 60_000).default(1000),
   ADMISSION_RECONCILE_MS: int(100, 60_000).default(1000),
-  SCHEDULER_REASSERT_MS: int(100, 60_000).default(2000),
+  SCHEDULER_REASSERT_MS: int(100, 60_000).default(1000),
   REDLOCK_ENABLED: bool.default('true'),
   REDLOCK_TTL_MS: int(100, 60_000).default(2000),
   SEAT_FANOUT_COALESCE_MS: int(0, 1000).default(10),

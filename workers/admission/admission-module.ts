@@ -2,7 +2,7 @@ import { type Job, Queue, Worker } from 'bullmq';
 import { closeOnce } from '../../core/close-once.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
 import { reconcileAdmissionControls } from '../../core/use-cases/queue/reconcile-admission-controls.js';
-import { keepJobSchedulers } from '../keep-job-schedulers.js';
+import { assertJobScheduler, keepJobSchedulers } from '../keep-job-schedulers.js';
 import type { WorkerModule } from '../worker-context.js';
 import { admitTick } from './admit-tick.js';
 
@@ -39,8 +39,17 @@ export const admissionModule: WorkerModule = {
     const reconcile = async () => {
       const { live, retired } = await reconcileAdmissionControls(ctx, ctx.now());
       for (const c of live) {
-        const existing = await queue.getJobScheduler(tickSchedulerId(c.eventId));
-        if (existing?.every !== c.settings.tickMs) await scheduleTicks(c.eventId, c.settings.tickMs);
+        const { eventId, settings } = c;
+        // Also restarts a tick chain a killed worker broke (keep-job-schedulers.ts).
+        const spec = {
+          id: tickSchedulerId(eventId),
+          every: settings.tickMs,
+          name: 'tick',
+          data: { eventId, tickMs: settings.tickMs },
+          opts: done,
+        };
+        const did = await assertJobScheduler(queue, spec, Date.now());
+        if (did === 'restarted') ctx.log.warn({ eventId }, 'admission ticks had stalled; restarted');
       }
       for (const eventId of retired) await queue.removeJobScheduler(tickSchedulerId(eventId));
     };
