@@ -3,6 +3,7 @@ import type { Router } from '../http-router.js';
 import { registerAccessCodeRoutes } from './access-code-routes.js';
 import { registerAnalyticsRoutes } from './analytics-routes.js';
 import { registerDevMailRoutes } from './dev-mail-routes.js';
+import { registerDocsRoutes } from './docs-routes.js';
 import { registerMyBookingRoutes } from './my-booking-routes.js';
 import { registerSeatLayoutRoutes } from './seat-layout-routes.js';
 import { registerUserAdminRoutes } from './user-admin-routes.js';
@@ -17,4 +18,5 @@ export const extraHttpRoutes: ((router: Router, app: AppContext) => void)[] = [
   registerSeatLayoutRoutes,
   registerAccessCodeRoutes,
   registerDevMailRoutes,
+  registerDocsRoutes,
 ];
