@@ -6,6 +6,17 @@ import { parseClusterNodes, type RedisTarget } from './redis/redis-target.js';
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** `a, b,,c` -> ['a', 'b', 'c']; unset or empty -> []. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
 /** An origin is scheme://host[:port] with nothing after it: what browsers send in `Origin`. */
 function isOrigin(value: string): boolean {
   try {
@@ -130,19 +141,10 @@ const EnvSchema = z.object({
   LOGIN_WINDOW_SECONDS: int(1, 86_400).default(300),
   SHUTDOWN_DEADLINE_MS: int(100, 120_000).default(10_000),
   // browser and proxy facing (issue 11 item 9)
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .refine(
-      (list) => list.every((o) => o === '*' || isOrigin(o)),
-      'comma-separated origins like https://tickets.example.com, or *',
-    ),
+  CORS_ORIGINS: commaList.refine(
+    (list) => list.every((o) => o === '*' || isOrigin(o)),
+    'comma-separated origins like https://tickets.example.com, or *',
+  ),
   CORS_ALLOW_CREDENTIALS: bool.default('false'),
   CORS_MAX_AGE_SECONDS: int(0, 86_400).default(600),
   CONTENT_SECURITY_POLICY: z.string().min(1).max(4000).default(DEFAULT_CSP),
@@ -150,19 +152,15 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').max(512).optional(),
   METRICS_PORT: int(0, 65535).optional(),
   // abuse limits (issue 11 items 5 and 6)
-  TRUSTED_PROXIES: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.every(isAddressOrRange), 'comma-separated addresses or CIDR ranges, like 10.0.0.0/8,::1'),
+  TRUSTED_PROXIES: commaList.refine(
+    (list) => list.every(isAddressOrRange),
+    'comma-separated addresses or CIDR ranges, like 10.0.0.0/8,::1',
+  ),
   LOGIN_MAX_FAILURES_PER_ADDRESS: int(1, 1_000_000).default(100),
   REGISTER_MAX_PER_ADDRESS: int(1, 1_000_000).default(20),
   REGISTER_WINDOW_SECONDS: int(1, 86_400).default(3600),
+  PASSWORD_WORK_CONCURRENCY: int(1, 256).default(4),
+  PASSWORD_WORK_QUEUE: int(0, 100_000).default(100),
   SEAT_PUSH_COALESCE_MS: int(0, 1000).default(20),
   SEAT_PUSH_MAX_COALESCE_MS: int(0, 5000).default(120),
   AVAILABILITY_PUSH_MS: int(1000, 60_000).default(1000),
@@ -294,6 +292,8 @@ export interface Config {
   readonly loginMaxFailuresPerAddress: number;
   /** Registrations (each an argon2 hash) per client address per window. */
   readonly registerLimit: { readonly maxPerAddress: number; readonly windowSeconds: number };
+  /** Logins and registrations (argon2) running at once per gateway, and how many may wait. */
+  readonly passwordWork: { readonly concurrency: number; readonly queue: number };
   /** Per-seat tier (seats:changed / seats:delta): base and widest coalescing window per event. */
   readonly seatPushCoalesceMs: number;
   readonly seatPushMaxCoalesceMs: number;
@@ -426,6 +426,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     trustedProxies: e.TRUSTED_PROXIES,
     loginMaxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
     registerLimit: { maxPerAddress: e.REGISTER_MAX_PER_ADDRESS, windowSeconds: e.REGISTER_WINDOW_SECONDS },
+    passwordWork: { concurrency: e.PASSWORD_WORK_CONCURRENCY, queue: e.PASSWORD_WORK_QUEUE },
     seatPushCoalesceMs: e.SEAT_PUSH_COALESCE_MS,
     seatPushMaxCoalesceMs: e.SEAT_PUSH_MAX_COALESCE_MS,
     availabilityPushMs: e.AVAILABILITY_PUSH_MS,

@@ -3,7 +3,7 @@ import { createAdminClient } from '../../core/contract/create-client.js';
 import type { AuthReply } from '../../core/contract/http.js';
 import { encodeCursor } from '../../core/domain/page-cursor.js';
 import { admittedUser, OPEN_ADMISSION } from '../support/admit-user.js';
-import { connectAdmin, connectClient, nextPush } from '../support/connect-client.js';
+import { connectAdmin, connectClient, connectRefusal, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { http, loginAdmin, registerUser } from '../support/http-client.js';
 import { staffUser } from '../support/staff-user.js';
@@ -25,15 +25,6 @@ beforeAll(async () => {
 
 const login = (url: string, email: string) =>
   http<AuthReply>(url, 'POST', '/api/auth/login', { body: { email, password: 'password-123' } });
-
-function connectRefused(client: { socket: { once(e: string, f: (err: any) => void): void }; close(): void }): Promise<any> {
-  return new Promise((resolve) =>
-    client.socket.once('connect_error', (err) => {
-      client.close();
-      resolve(err);
-    }),
-  );
-}
 
 describe('admin user management', () => {
   it('lists accounts with role and created time, searches, filters by role and pages', async () => {
@@ -217,7 +208,7 @@ describe('organizers on /admin and in analytics: their own events only', () => {
       expect([query, res.status, res.body.error.code]).toEqual([query, 403, 'FORBIDDEN']);
     }
     const buyer = await registerUser(gwA.url);
-    const refused = await connectRefused(createAdminClient(gwA.url, buyer.accessToken, { reconnection: false }));
+    const refused = await connectRefusal(createAdminClient(gwA.url, buyer.accessToken, { reconnection: false }));
     expect(refused.data.code).toBe('FORBIDDEN');
 
     // Demoted: the /admin socket closes, and a fresh login no longer opens /admin.
@@ -228,7 +219,7 @@ describe('organizers on /admin and in analytics: their own events only', () => {
       const res = await login(gwA.url, org.user.email);
       return res.status === 200 ? res.body : null;
     });
-    const err = await connectRefused(createAdminClient(gwB.url, again.accessToken, { reconnection: false }));
+    const err = await connectRefusal(createAdminClient(gwB.url, again.accessToken, { reconnection: false }));
     expect(err.data.code).toBe('FORBIDDEN');
     const patch = await http(gwA.url, 'PATCH', `/api/admin/events/${mine.id}`, { body: { name: 'x' }, token: again.accessToken });
     expect(patch.status).toBe(403);

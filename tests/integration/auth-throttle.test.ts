@@ -111,3 +111,19 @@ describe('registration throttling', () => {
     expect((await register(behindProxy.url, who)).status).toBe(201);
   });
 });
+
+describe('password work (argon2) per gateway', () => {
+  it('runs a burst of sign-ups a few at a time and sheds the rest with OVERLOADED, creating only the answered ones', async () => {
+    const narrow = await startGatewayProcess({ ...t.env, PASSWORD_WORK_CONCURRENCY: '1', PASSWORD_WORK_QUEUE: '1' });
+    const before = (await dbQuery<{ n: number }>(t.databaseUrl, 'SELECT count(*)::int AS n FROM users'))[0]?.n as number;
+    const results = await Promise.all(Array.from({ length: 12 }, () => register(narrow.url)));
+    const created = results.filter((r) => r.status === 201).length;
+    const shed = results.filter((r) => r.status === 503);
+    expect(created + shed.length).toBe(12);
+    expect(shed.length).toBeGreaterThan(0);
+    expect(shed[0]?.body.error).toMatchObject({ code: 'OVERLOADED', details: { retryAfterMs: expect.any(Number) } });
+    const after = (await dbQuery<{ n: number }>(t.databaseUrl, 'SELECT count(*)::int AS n FROM users'))[0]?.n;
+    expect(after).toBe(before + created);
+    await narrow.stop();
+  });
+});

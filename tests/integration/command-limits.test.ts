@@ -69,6 +69,17 @@ const opened = (s: Socket) =>
   });
 const send = (s: Socket, name: string, payload: unknown) => s.timeout(15_000).emitWithAck(name, payload) as Promise<Ack>;
 
+/** 40 commands in a row on each loud socket while the quiet one sends 10, all at once. */
+async function hammer(loud: Socket[], quiet: Socket, command: string): Promise<{ loud: Ack[]; quiet: Ack[] }> {
+  const inRow = async (s: Socket, n: number) => {
+    const acks: Ack[] = [];
+    for (let i = 0; i < n; i++) acks.push(await send(s, command, { eventId }));
+    return acks;
+  };
+  const [quietAcks, ...loudAcks] = await Promise.all([inRow(quiet, 10), ...loud.map((s) => inRow(s, 40))]);
+  return { loud: loudAcks.flat(), quiet: quietAcks as Ack[] };
+}
+
 describe('per-socket token bucket', () => {
   it('answers a seats:subscribe loop with RATE_LIMITED and retryAfterMs while another user is served', async () => {
     const looper = await connectClient(bucketGw.url, (await registerUser(bucketGw.url)).accessToken);
@@ -141,20 +152,7 @@ describe('in-flight cap, per-user and per-address limits', () => {
     const sockets = [1, 2, 3].map((i) => socketFrom(capsGw.url, `192.0.2.${i}`, greedy.accessToken));
     const bystander = socketFrom(capsGw.url, '192.0.2.9', calm.accessToken);
     expect(await Promise.all([...sockets, bystander].map(opened))).toEqual(['connected', 'connected', 'connected', 'connected']);
-    const bystanderAcks: Ack[] = [];
-    const greedyAcks = (
-      await Promise.all([
-        ...sockets.map(async (s) => {
-          const acks: Ack[] = [];
-          for (let i = 0; i < 40; i++) acks.push(await send(s, 'queue:status', { eventId }));
-          return acks;
-        }),
-        (async () => {
-          for (let i = 0; i < 10; i++) bystanderAcks.push(await send(bystander, 'queue:status', { eventId }));
-          return [];
-        })(),
-      ])
-    ).flat();
+    const { loud: greedyAcks, quiet: bystanderAcks } = await hammer(sockets, bystander, 'queue:status');
     const refusals = greedyAcks.filter((a) => a.error?.code === 'RATE_LIMITED');
     expect(refusals.length).toBeGreaterThan(0);
     expect(refusals[0]?.error?.message).toContain('user');
@@ -166,20 +164,7 @@ describe('in-flight cap, per-user and per-address limits', () => {
     const noisy = await Promise.all([1, 2, 3].map(() => socketFrom(capsGw.url, '203.0.113.5')));
     const quiet = socketFrom(capsGw.url, '203.0.113.6');
     expect(await Promise.all([...noisy, quiet].map(opened))).toEqual(['connected', 'connected', 'connected', 'connected']);
-    const quietAcks: Ack[] = [];
-    const noisyAcks = (
-      await Promise.all([
-        ...noisy.map(async (s) => {
-          const acks: Ack[] = [];
-          for (let i = 0; i < 40; i++) acks.push(await send(s, 'seats:unsubscribe', { eventId }));
-          return acks;
-        }),
-        (async () => {
-          for (let i = 0; i < 10; i++) quietAcks.push(await send(quiet, 'seats:unsubscribe', { eventId }));
-          return [];
-        })(),
-      ])
-    ).flat();
+    const { loud: noisyAcks, quiet: quietAcks } = await hammer(noisy, quiet, 'seats:unsubscribe');
     const refusals = noisyAcks.filter((a) => a.error?.code === 'RATE_LIMITED');
     expect(refusals.length).toBeGreaterThan(0);
     expect(refusals[0]?.error?.message).toContain('address');

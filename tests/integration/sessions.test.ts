@@ -6,7 +6,7 @@ import { createPool, type Pool } from '../../core/db/pool.js';
 import { connectRedis, type Redis } from '../../core/redis/connect-redis.js';
 import { createKeys } from '../../core/redis/keys.js';
 import { endUserSessions } from '../../core/use-cases/auth/end-user-sessions.js';
-import { connectAdmin, connectClient, nextPush } from '../support/connect-client.js';
+import { connectAdmin, connectClient, connectRefusal, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { http, loginAdmin, registerUser } from '../support/http-client.js';
 import { type StartedProcess, startGatewayProcess } from '../support/start-process.js';
@@ -33,15 +33,6 @@ afterAll(async () => {
 });
 
 const ctx = () => ({ pool, redis, keys: createKeys(t.redisPrefix), now: () => new Date() });
-
-function connectRefused(client: { socket: { once(e: string, f: (err: any) => void): void }; close(): void }): Promise<any> {
-  return new Promise((resolve) =>
-    client.socket.once('connect_error', (err) => {
-      client.close();
-      resolve(err);
-    }),
-  );
-}
 
 describe('an admin promoted at start-up', () => {
   it('loses the refresh tokens it had as a plain user', async () => {
@@ -120,9 +111,9 @@ describe('endUserSessions', () => {
     expect(await told).toEqual({ reason: 'role_changed' });
 
     for (const gw of [gwA, gwB]) {
-      const err = await connectRefused(createAdminClient(gw.url, admin.accessToken, { reconnection: false }));
+      const err = await connectRefusal(createAdminClient(gw.url, admin.accessToken, { reconnection: false }));
       expect(err.data.code).toBe('UNAUTHENTICATED');
-      const userErr = await connectRefused(createClient(gw.url, admin.accessToken, { reconnection: false }));
+      const userErr = await connectRefusal(createClient(gw.url, admin.accessToken, { reconnection: false }));
       expect(userErr.data.code).toBe('UNAUTHENTICATED');
       const httpCall = await http(gw.url, 'GET', '/api/admin/analytics', { token: admin.accessToken });
       expect(httpCall.status).toBe(401);
@@ -152,7 +143,7 @@ describe('endUserSessions', () => {
     const user = await registerUser(gwA.url);
     await endUserSessions(ctx(), user.user.id, 'revoked');
     const late = await startGatewayProcess(t.env);
-    const err = await connectRefused(createClient(late.url, user.accessToken, { reconnection: false }));
+    const err = await connectRefusal(createClient(late.url, user.accessToken, { reconnection: false }));
     expect(err.data.code).toBe('UNAUTHENTICATED');
     const relogin = await http(late.url, 'POST', '/api/auth/login', {
       body: { email: user.user.email, password: 'password-123' },

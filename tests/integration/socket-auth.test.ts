@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signAccessToken } from '../../core/auth/access-tokens.js';
 import { createAdminClient, createClient } from '../../core/contract/create-client.js';
-import { connectAdmin, connectClient } from '../support/connect-client.js';
+import { connectAdmin, connectClient, connectRefusal } from '../support/connect-client.js';
 import { loginAdmin, registerUser } from '../support/http-client.js';
 import { type StartedProcess, startGatewayProcess } from '../support/start-process.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
@@ -18,15 +18,6 @@ beforeAll(async () => {
   userToken = (await registerUser(gw.url)).accessToken;
 });
 
-function connectError(client: { socket: { once(e: string, f: (err: any) => void): void }; close(): void }): Promise<any> {
-  return new Promise((resolve) =>
-    client.socket.once('connect_error', (err) => {
-      client.close();
-      resolve(err);
-    }),
-  );
-}
-
 const someUser = '00000000-0000-4000-8000-000000000001';
 
 describe('socket handshake', () => {
@@ -36,7 +27,7 @@ describe('socket handshake', () => {
   });
 
   it('refuses a bad token on / instead of silently treating it as anonymous', async () => {
-    const err = await connectError(createClient(gw.url, 'garbage', { reconnection: false }));
+    const err = await connectRefusal(createClient(gw.url, 'garbage', { reconnection: false }));
     expect(err.data.code).toBe('UNAUTHENTICATED');
   });
 
@@ -56,7 +47,7 @@ describe('socket handshake', () => {
       'UNAUTHENTICATED',
     ],
   ])('refuses /admin with %s', async (_name, token, code) => {
-    const err = await connectError(createAdminClient(gw.url, token(), { reconnection: false }));
+    const err = await connectRefusal(createAdminClient(gw.url, token(), { reconnection: false }));
     expect(err.data.code).toBe(code);
   });
 

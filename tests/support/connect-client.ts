@@ -58,3 +58,16 @@ export function collectPushes<K extends PushName>(client: EventlyClient, name: K
   });
   return { items, stop };
 }
+
+/** The `connect_error` a refused handshake gets (its `data.code` says why); closes the client. */
+export function connectRefusal(client: {
+  socket: { once(e: string, f: (err: any) => void): void };
+  close(): void;
+}): Promise<any> {
+  return new Promise((resolve) =>
+    client.socket.once('connect_error', (err) => {
+      client.close();
+      resolve(err);
+    }),
+  );
+}
