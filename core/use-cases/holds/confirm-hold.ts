@@ -6,8 +6,9 @@ import { withTransaction } from '../../db/with-transaction.js';
 import { AppError } from '../../domain/app-error.js';
 import { isSaleOpen } from '../../domain/event-status.js';
 import { orderSeats, type PlacedSeat, toSeatRef } from '../../domain/order-seats.js';
-import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
+import { findIdempotentReply, type IdempotencyRef } from '../idempotency/find-idempotent-reply.js';
 import { hashRequest } from '../idempotency/hash-request.js';
+import { runIdempotent } from '../idempotency/run-idempotent.js';
 import { enqueueNotification } from '../notifications/enqueue-notification.js';
 
 export interface ConfirmResult {
@@ -56,16 +57,11 @@ export async function confirmHold(
 ): Promise<ConfirmResult> {
   const { idempotencyKey, ...request } = p;
   const ref: IdempotencyRef = { userId, key: idempotencyKey, command: COMMAND, requestHash: hashRequest(COMMAND, request) };
-  const stored = await findIdempotentReply<ConfirmReply>(pool, ref);
-  if (stored) return { reply: stored, changes: [], replayed: true, lastHold: false };
-  try {
-    return await withTransaction(pool, (tx) => confirmInTx(tx, ref, p, now));
-  } catch (err) {
-    if (!isIdempotencyKeyTaken(err)) throw err;
-    const winner = await findIdempotentReply<ConfirmReply>(pool, ref);
-    if (!winner) throw err;
-    return { reply: winner, changes: [], replayed: true, lastHold: false };
-  }
+  return runIdempotent<ConfirmReply, ConfirmResult>(pool, ref, {
+    lookupFirst: true,
+    work: () => withTransaction(pool, (tx) => confirmInTx(tx, ref, p, now)),
+    replayed: (reply) => ({ reply, changes: [], replayed: true, lastHold: false }),
+  });
 }
 
 async function confirmInTx(
@@ -74,9 +70,10 @@ async function confirmInTx(
   p: CommandPayload<'hold:confirm'>,
   now: Date,
 ): Promise<ConfirmResult> {
-  // Presale holds (see writeHold) confirm from the presale start. The event row first (KEY SHARE), then the hold: the order every seat transaction uses, so an
-  // event cancellation (which takes the event row exclusively first) can never deadlock with us.
-  // The CTE is scanned before the hold row is locked (row locks are taken above the join).
+  // Presale holds (see writeHold) confirm from the presale start. The event row first (KEY SHARE),
+  // then the hold: the order every seat transaction uses, so an event cancellation (which takes
+  // the event row exclusively first) can never deadlock with us. The CTE is scanned before the
+  // hold row is locked (row locks are taken above the join).
   const { rows } = await tx.query<HoldRow>({
     name: 'confirm-lock-hold',
     text: `WITH e AS MATERIALIZED (

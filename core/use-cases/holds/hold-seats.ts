@@ -7,8 +7,9 @@ import { AppError, isAppError } from '../../domain/app-error.js';
 import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
 import { type HoldRequest, requestedSeats } from '../../domain/decide-hold.js';
 import type { HeldSeatLock, SeatLocks } from '../../redis/seat-locks.js';
-import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
+import { findIdempotentReply, type IdempotencyRef } from '../idempotency/find-idempotent-reply.js';
 import { hashRequest } from '../idempotency/hash-request.js';
+import { runIdempotent } from '../idempotency/run-idempotent.js';
 import { joinWaitlist } from '../waitlist/join-waitlist.js';
 import { findFreeSeats } from './find-free-seats.js';
 import type { HoldBatcher } from './hold-batcher.js';
@@ -64,16 +65,15 @@ export async function holdSeats(deps: HoldDeps, userId: string, p: HoldPayload):
     command: COMMAND,
     requestHash: hashRequest(COMMAND, request),
   };
-  try {
-    return await attemptHold(deps, userId, p, idempotency);
-  } catch (err) {
+  return runIdempotent<HoldReply, HoldResult>(deps.pool, idempotency, {
+    // The transaction finds the stored reply after its per-user lock: no lookup on the hot path.
+    lookupFirst: false,
     // A retry of a hold that was made: its admission may have ended since (last hold confirmed)
     // or its seats be gone (to itself). It gets the stored reply, not the failure.
-    if (!isAppError(err) || !REPLAYABLE_FAILURES.has(err.code)) throw err;
-    const stored = await findIdempotentReply<HoldReply>(deps.pool, idempotency);
-    if (stored) return { reply: stored, changes: [], replayed: true };
-    throw err;
-  }
+    replayAfter: (err) => isAppError(err) && REPLAYABLE_FAILURES.has(err.code),
+    work: () => attemptHold(deps, userId, p, idempotency),
+    replayed: (reply) => ({ reply, changes: [], replayed: true }),
+  });
 }
 
 async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idempotency: IdempotencyRef): Promise<HoldResult> {
@@ -132,12 +132,6 @@ async function attemptHold(deps: HoldDeps, userId: string, p: HoldPayload, idemp
       }
       if (outcome.kind === 'replay') return { reply: outcome.reply, changes: [], replayed: true };
       return { reply: outcome.reply, changes: outcome.changes, replayed: false };
-    } catch (err) {
-      // A duplicate of this request (same key) committed first on another event or instance.
-      if (!isIdempotencyKeyTaken(err)) throw err;
-      const winner = await findIdempotentReply<HoldReply>(deps.pool, idempotency);
-      if (!winner) throw err;
-      return { reply: winner, changes: [], replayed: true };
     } finally {
       // Not awaited: the ack need not wait for Redis, and a lock not released lapses by TTL.
       void lock.release();

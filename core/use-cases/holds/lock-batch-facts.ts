@@ -66,7 +66,8 @@ interface Row {
 
 /**
  * One statement, run after the batch's event and per-user locks (a later statement, so its
- * snapshot sees every commit those locks waited for): the event's facts, each user's live held
+ * snapshot sees every commit those locks waited for): the event's facts (holds open at the
+ * presale start, as in writeHold: before the sale only presale code holders are admitted), each user's live held
  * plus booked seats, the stored replies of the batch's idempotency keys, the named seats, and per
  * window (a section or the whole event) up to `size` free seats in seating order. Seat rows are
  * locked FOR UPDATE SKIP LOCKED, in id order: a batch never waits for a seat row, so it takes
@@ -103,7 +104,7 @@ export async function lockBatchFacts(
           WHERE sec.event_id = $1 AND (w.section IS NULL OR sec.name = w.section)
           ORDER BY sec.position, p.row, p.number LIMIT w.size) f
      )
-     SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user,
+     SELECT e.cancelled_at, coalesce(e.presale_starts_at, e.sale_starts_at) AS sale_starts_at, e.starts_at, e.max_seats_per_user,
             now() + make_interval(secs => e.hold_ttl_seconds) AS expires_at,
             (SELECT coalesce(json_agg(json_build_object('userId', u.id, 'n',
                 (SELECT coalesce(sum(h.seat_count), 0) FROM holds h

@@ -81,8 +81,8 @@ function toCandidate(s: SeatRow): CandidateSeat {
  */
 export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOutcome> {
   // Holds open at the presale start: before the sale only presale code holders are admitted, and
-  // an admission is what a hold needs. Runs after the event and per-user locks (taken with BEGIN): one statement locks the seat rows
-  // in id order (overlapping holds queue up instead of deadlocking; locked rows are re-read at
+  // an admission is what a hold needs. Runs after the event and per-user locks (taken with
+  // BEGIN): one statement locks the seat rows in id order (overlapping holds queue up instead of deadlocking; locked rows are re-read at
   // their newest version) and reads the event, the user's seat count and a stored reply.
   const { rows: facts } = await tx.query<EventFacts & { seats: SeatRow[] }>({
     name: a.chosenForUs ? 'hold-lock-chosen-seats' : 'hold-lock-named-seats',
