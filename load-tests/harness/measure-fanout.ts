@@ -1,5 +1,5 @@
 /**
- * `npx tsx load-tests/harness/measure-fanout.ts [--subscribers 10000] [--gateways 2] [--rounds 40]`
+ * `npx tsx load-tests/harness/measure-fanout.ts [--subscribers 10000] [--gateways 2] [--rounds 40] [--format compact|full]`
  *
  * Fan-out lag from commit to delivery and memory per connected socket. Starts a fresh system
  * (N gateways, one worker), spreads anonymous seat-map subscribers evenly over the gateways from
@@ -19,7 +19,7 @@ import { connectEio, type EioClient, nowMs } from './eio-client.js';
 import { readRssKiB, startSystem } from './start-system.js';
 
 type ToChild =
-  | { type: 'connect'; urls: string[]; count: number; offset: number; eventId: string }
+  | { type: 'connect'; urls: string[]; count: number; offset: number; eventId: string; format: 'compact' | 'full' }
   | { type: 'round'; round: number }
   | { type: 'report'; round: number }
   | { type: 'exit' };
@@ -41,7 +41,7 @@ function runChild(): void {
   let arrivals: number[][] = [];
   const send = (m: FromChild) => process.send?.(m);
   const onPushVia = (gateway: number) => (name: string) => {
-    if (name !== 'seats:changed') return;
+    if (name !== 'seats:changed' && name !== 'seats:delta') return;
     const list = arrivals[gateway];
     if (list) list.push(nowMs());
     else arrivals[gateway] = [nowMs()];
@@ -56,7 +56,8 @@ function runChild(): void {
           const gateway = (m.offset + i) % m.urls.length;
           try {
             const s = await connectEio(m.urls[gateway] as string, undefined, onPushVia(gateway));
-            const sub = await s.emit('seats:subscribe', { eventId: m.eventId }, { skipReply: true, timeoutMs: 60_000 });
+            const payload = m.format === 'compact' ? { eventId: m.eventId, format: 'compact' } : { eventId: m.eventId };
+            const sub = await s.emit('seats:subscribe', payload, { skipReply: true, timeoutMs: 60_000 });
             if (!sub.ack.ok) throw new Error(sub.ack.error?.code);
             sockets.push(s);
           } catch {
@@ -123,6 +124,7 @@ async function runOrchestrator(): Promise<void> {
       rounds: { type: 'string', default: '40' },
       'per-process': { type: 'string', default: '5000' },
       adapter: { type: 'string', default: 'sharded' },
+      format: { type: 'string', default: 'compact' },
     },
   });
   const subscribers = Number(values.subscribers);
@@ -213,6 +215,7 @@ async function runOrchestrator(): Promise<void> {
       children.map((c, p) =>
         ask(c, {
           type: 'connect',
+          format: values.format === 'full' ? 'full' : 'compact',
           urls,
           count: Math.min(perProcess, subscribers - p * perProcess),
           offset: p,

@@ -6,7 +6,7 @@ import { joinQueue } from '../../core/use-cases/queue/join-queue.js';
 import { admit } from '../support/admit-user.js';
 import { connectAdmin, connectClient } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
-import { loginAdmin, registerUser } from '../support/http-client.js';
+import { http, loginAdmin, registerUser } from '../support/http-client.js';
 import { createQueueProbe } from '../support/queue-probe.js';
 import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
@@ -39,6 +39,16 @@ describe('closed-loop admission', () => {
     const admin = await connectAdmin(gw.url, adminToken);
     const configured = await admin.queueControl({ eventId: ev.id, action: 'configure', targetHoldP95Ms: 200 });
     expect(configured.ok && configured.data).toMatchObject({ targetHoldP95Ms: 200, auto: true, admitPerTick: ADMIT_PER_TICK });
+    // An event setting: the catalog shows it, and PATCH sets it too.
+    expect((await http(gw.url, 'GET', `/api/events/${ev.id}`)).body.admission).toMatchObject({
+      targetHoldP95Ms: 200,
+      auto: true,
+    });
+    const patched = await http(gw.url, 'PATCH', `/api/admin/events/${ev.id}`, {
+      token: adminToken,
+      body: { admission: { targetHoldP95Ms: 200 } },
+    });
+    expect(patched.status).toBe(200);
     expect((await admin.queueControl({ eventId: ev.id, action: 'pause' })).ok).toBe(true);
     // Five buyers first in line, then a long queue that keeps the room admitting all test long.
     const buyers = await Promise.all(

@@ -43,8 +43,9 @@ export async function createEvent(
     const { rows } = await tx.query<{ id: string }>(
       `INSERT INTO events (name, venue, starts_at, sale_starts_at, max_seats_per_user, hold_ttl_seconds, capacity,
          admission_max_active, admission_admit_per_tick, admission_tick_ms, admission_session_ttl_seconds,
-         owner_id, venue_id, series, presale_starts_at, refund_percent)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+         owner_id, venue_id, series, presale_starts_at, refund_percent,
+         admission_target_hold_p95_ms, admission_auto)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
       [
         body.name,
         venue,
@@ -62,6 +63,8 @@ export async function createEvent(
         body.series ?? null,
         body.presaleStartsAt ?? null,
         body.refundPercent ?? 100,
+        admission.targetHoldP95Ms ?? 250,
+        admission.auto ?? true,
       ],
     );
     const id = (rows[0] as { id: string }).id;

@@ -6,6 +6,7 @@ import { eventStatus } from '../../domain/event-status.js';
 export const EVENT_COLUMNS = `e.id, e.name, e.venue, e.starts_at, e.sale_starts_at, e.cancelled_at,
   e.max_seats_per_user, e.hold_ttl_seconds, e.capacity,
   e.admission_max_active, e.admission_admit_per_tick, e.admission_tick_ms, e.admission_session_ttl_seconds,
+  e.admission_target_hold_p95_ms, e.admission_auto,
   e.owner_id, e.venue_id, e.series, e.presale_starts_at, e.refund_percent,
   (SELECT count(*) FROM seats s WHERE s.event_id = e.id AND s.status = 'available') AS available`;
 
@@ -23,6 +24,8 @@ export interface EventRow {
   admission_admit_per_tick: number;
   admission_tick_ms: number;
   admission_session_ttl_seconds: number;
+  admission_target_hold_p95_ms: number;
+  admission_auto: boolean;
   owner_id: string | null;
   venue_id: string | null;
   series: string | null;
@@ -37,6 +40,8 @@ export function admissionOf(r: EventRow): AdmissionSettings {
     admitPerTick: r.admission_admit_per_tick,
     tickMs: r.admission_tick_ms,
     sessionTtlSeconds: r.admission_session_ttl_seconds,
+    targetHoldP95Ms: r.admission_target_hold_p95_ms,
+    auto: r.admission_auto,
   };
 }
 

@@ -20,6 +20,8 @@ const COLUMNS: readonly (readonly [string, (b: UpdateEventBody) => unknown])[] =
   ['admission_admit_per_tick', (b) => b.admission?.admitPerTick],
   ['admission_tick_ms', (b) => b.admission?.tickMs],
   ['admission_session_ttl_seconds', (b) => b.admission?.sessionTtlSeconds],
+  ['admission_target_hold_p95_ms', (b) => b.admission?.targetHoldP95Ms],
+  ['admission_auto', (b) => b.admission?.auto],
   ['venue_id', (b) => b.venueId],
   ['series', (b) => b.series],
   ['presale_starts_at', (b) => b.presaleStartsAt],
