@@ -207,6 +207,24 @@ export const AnalyticsReport = z.object({
   /** The latest live snapshot (inventory, queue, waitlist, connections now), null before the first tick. */
   live: AnalyticsSnapshot.nullable(),
   /** Access codes of the event (or all): issued, used (all time) and used within the range, per kind. */
+  /** Reports: registrations per day (admins, no eventId), active users, most booked, capacity utilization. */
+  reports: z
+    .object({
+      registrationsPerDay: z.array(z.object({ day: z.string(), registrations: z.number().int() })).nullable(),
+      activeUsers: z.number().int(),
+      mostBooked: z.array(
+        z.object({ eventId: Id, name: z.string(), bookings: z.number().int(), revenueCents: z.number().int() }),
+      ),
+      capacityUtilization: z.object({
+        capacity: z.number().int(),
+        sold: z.number().int(),
+        ratio: z.number(),
+        events: z.array(
+          z.object({ eventId: Id, name: z.string(), capacity: z.number().int(), sold: z.number().int(), ratio: z.number() }),
+        ),
+      }),
+    })
+    .optional(),
   accessCodes: z
     .object({
       presale: z.object({ codes: z.number().int(), uses: z.number().int(), usesInRange: z.number().int() }),

@@ -8,6 +8,7 @@ import { findAccessCodeFigures } from '../access-codes/find-access-code-figures.
 import { eventExists } from './event-exists.js';
 import { findAnalyticsSnapshot } from './find-analytics-snapshot.js';
 import { findRangeCounts } from './find-range-counts.js';
+import { findReports } from './find-reports.js';
 
 const DAY_MS = 86_400_000;
 export const DEFAULT_RANGE_DAYS = 30;
@@ -22,6 +23,8 @@ export async function getAnalyticsReport(
   deps: { pool: Pool; redis: Redis; keys: Keys },
   q: { from?: string; to?: string; eventId?: string },
   now: Date,
+  /** Platform-wide figures (registrations): admins only. */
+  scope: { includeRegistrations: boolean } = { includeRegistrations: true },
 ): Promise<AnalyticsReport> {
   const to = q.to ? new Date(q.to) : now;
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
@@ -36,6 +39,11 @@ export async function getAnalyticsReport(
     findAccessCodeFigures(deps.pool, from, to, q.eventId ?? null),
   ]);
   const { totals, daily, events } = summarizeAnalyticsRange(rows, to.getTime() - from.getTime());
+  const reports = await findReports(
+    deps.pool,
+    { from, to, eventId: q.eventId ?? null, includeRegistrations: scope.includeRegistrations && !q.eventId },
+    events,
+  );
   return {
     from: from.toISOString(),
     to: to.toISOString(),
@@ -57,5 +65,6 @@ export async function getAnalyticsReport(
     events,
     live,
     accessCodes,
+    reports,
   };
 }

@@ -17,7 +17,7 @@ export function registerAnalyticsRoutes(router: Router, app: AppContext) {
     const { eventId } = query;
     if (!eventId) throw new AppError('FORBIDDEN', 'organizers must name one of their events (eventId)');
     await assertManagesEvent(app.pool, actor, eventId);
-    const report = await getAnalyticsReport(app, query, app.now());
+    const report = await getAnalyticsReport(app, query, app.now(), { includeRegistrations: false });
     return { status: 200, body: { ...report, live: report.live && scopeSnapshotToEvent(report.live, eventId) } };
   });
 }
