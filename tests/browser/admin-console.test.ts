@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { admittedUser, OPEN_ADMISSION } from '../support/admit-user.js';
 import { connectClient } from '../support/connect-client.js';
+import { createTestEvent } from '../support/create-test-event.js';
 import { dbQuery } from '../support/db-query.js';
 import { http, loginAdmin, registerUser } from '../support/http-client.js';
 import { launchBrowser, openPage, screenshot, signIn } from '../support/launch-browser.js';
@@ -125,5 +126,45 @@ describe('the admin console in Chromium', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('The console is for admins only.');
     expect(await page.getByRole('link', { name: 'Console' }).count()).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('logs no console error on any page, signed out, as a buyer and as an admin', async () => {
+    const event = await createTestEvent(gw.url, adminToken, { admission: OPEN_ADMISSION });
+    const visit = async (w: Awaited<ReturnType<typeof openPage>>, pages: [string, string][]) => {
+      for (const [path, text] of pages) {
+        await w.page.goto(path);
+        await w.page.getByText(text).first().waitFor();
+      }
+    };
+    const anonymous = await openPage(browser, gw.url);
+    await visit(anonymous, [
+      ['/', 'Upcoming events'],
+      [`/events/${event.id}`, 'to join the waiting room'],
+      ['/bookings', 'sign in'],
+      ['/admin', 'sign in'],
+      ['/no/such/page', 'Page not found'],
+      ['/login', 'New here?'],
+    ]);
+    const user = await registerUser(gw.url, 'Page Visitor');
+    const buyer = await openPage(browser, gw.url);
+    await signIn(buyer.page, user.user.email, 'password-123');
+    await visit(buyer, [
+      ['/', 'Upcoming events'],
+      [`/events/${event.id}`, 'Join the waiting room'],
+      ['/bookings', 'No bookings yet.'],
+      ['/admin', 'The console is for admins only.'],
+    ]);
+    const admin = await openPage(browser, gw.url);
+    await signIn(admin.page, ADMIN.email, ADMIN.password);
+    await visit(admin, [
+      ['/admin', 'Holds and confirms per minute'],
+      ['/admin/events', 'Create an event'],
+      ['/bookings', 'My bookings'],
+    ]);
+    expect({ anonymous: anonymous.errors, buyer: buyer.errors, admin: admin.errors }).toEqual({
+      anonymous: [],
+      buyer: [],
+      admin: [],
+    });
   });
 });

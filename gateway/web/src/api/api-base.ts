@@ -4,9 +4,11 @@
  * `<meta name="evently-api-url" content="https://api.example.com">` in index.html and lists the
  * page's origin in the gateway's CORS_ORIGINS.
  */
-function resolveApiBase(): string {
-  const meta = document.querySelector<HTMLMetaElement>('meta[name="evently-api-url"]')?.content?.trim();
-  return (meta || window.location.origin).replace(/\/+$/, '');
-}
+let base: string | undefined;
 
-export const API_BASE = resolveApiBase();
+export function apiBase(): string {
+  if (base !== undefined) return base;
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="evently-api-url"]')?.content?.trim();
+  base = (meta || window.location.origin).replace(/\/+$/, '');
+  return base;
+}

@@ -1,4 +1,4 @@
-import { API_BASE } from './api-base.js';
+import { apiBase } from './api-base.js';
 import { errorWords } from './error-words.js';
 import { freshAccessToken, getSession, refreshNow } from './session.js';
 
@@ -19,7 +19,7 @@ async function once(method: string, path: string, body: unknown, token: string |
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
-  return fetch(API_BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(apiBase() + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
 /** JSON over HTTP with the session's token; a 401 refreshes the token once and tries again. */

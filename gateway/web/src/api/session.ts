@@ -1,5 +1,5 @@
 import type { AuthReply, PublicUser } from '../../../../core/contract/http.js';
-import { API_BASE } from './api-base.js';
+import { apiBase } from './api-base.js';
 
 export interface Session {
   user: PublicUser;
@@ -77,7 +77,7 @@ export function setSession(next: AuthReply | Session | null) {
 }
 
 async function postRefresh(refreshToken: string): Promise<AuthReply | null> {
-  const res = await fetch(`${API_BASE}/api/auth/refresh`, {
+  const res = await fetch(`${apiBase()}/api/auth/refresh`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ refreshToken }),
@@ -132,7 +132,7 @@ export async function signOut() {
   const s = current;
   setSession(null);
   if (s) {
-    await fetch(`${API_BASE}/api/auth/logout`, {
+    await fetch(`${apiBase()}/api/auth/logout`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ refreshToken: s.refreshToken }),

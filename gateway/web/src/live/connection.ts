@@ -5,7 +5,7 @@ import {
   type EventlyAdminClient,
   type EventlyClient,
 } from '../../../../core/contract/create-client.js';
-import { API_BASE } from '../api/api-base.js';
+import { apiBase } from '../api/api-base.js';
 import { freshAccessToken, getSession, onSessionChange, refreshNow } from '../api/session.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
@@ -55,7 +55,7 @@ function watchRefusals(socket: EventlyClient['socket'] | EventlyAdminClient['soc
 /** The one user socket of this tab (anonymous until sign-in); its token is asked for on every connect. */
 export function userClient(): EventlyClient {
   if (client) return client;
-  const c = createClient(API_BASE, freshAccessToken, { transports: ['websocket'], timeoutMs: 15_000 });
+  const c = createClient(apiBase(), freshAccessToken, { transports: ['websocket'], timeoutMs: 15_000 });
   client = c;
   identity = getSession()?.user.id;
   c.socket.on('connect', () => {
@@ -75,7 +75,7 @@ export function userClient(): EventlyClient {
 }
 
 export function adminClient(): EventlyAdminClient {
-  const c = createAdminClient(API_BASE, freshAccessToken, { transports: ['websocket'], timeoutMs: 15_000 });
+  const c = createAdminClient(apiBase(), freshAccessToken, { transports: ['websocket'], timeoutMs: 15_000 });
   watchRefusals(c.socket);
   return c;
 }
