@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ack } from '../../core/contract/ack.js';
-import { CommandError, command } from '../../gateway/web/src/live/connection.js';
+import { CommandError, runCommand as command } from '../../gateway/web/src/live/run-command.js';
 
 function scripted<T>(acks: Ack<T>[]) {
   const sent: number[] = [];

@@ -1,4 +1,4 @@
-import type { Ack, AckError } from '../../../../core/contract/ack.js';
+import type { Ack } from '../../../../core/contract/ack.js';
 import {
   createAdminClient,
   createClient,
@@ -7,6 +7,7 @@ import {
 } from '../../../../core/contract/create-client.js';
 import { apiBase } from '../api/api-base.js';
 import { freshAccessToken, getSession, onSessionChange, refreshNow } from '../api/session.js';
+import { type CommandOptions, runCommand } from './run-command.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -80,55 +81,20 @@ export function adminClient(): EventlyAdminClient {
   return c;
 }
 
-export class CommandError extends Error {
-  constructor(readonly error: AckError) {
-    super(error.message);
-    this.name = 'CommandError';
-  }
-  get code() {
-    return this.error.code;
-  }
+export { CommandError } from './run-command.js';
+
+/** Refresh the token and reconnect the user socket: a command refused as UNAUTHENTICATED is then sent again. */
+async function reauthenticate(): Promise<boolean> {
+  if (!getSession() || !client) return false;
+  await refreshNow().catch(() => {});
+  const socket = client.socket;
+  await new Promise<void>((resolve) => {
+    socket.once('connect', () => resolve());
+    socket.disconnect().connect();
+  });
+  return true;
 }
 
-function retryAfterMs(error: AckError): number {
-  const d = error.details as { retryAfterMs?: unknown } | undefined;
-  return typeof d?.retryAfterMs === 'number' ? Math.min(Math.max(d.retryAfterMs, 100), 10_000) : 1000;
-}
-
-export interface CommandOptions {
-  /** Told before each automatic retry (to show "busy, retrying"). */
-  onRetry?: (error: AckError, attempt: number) => void;
-  attempts?: number;
-}
-
-/**
- * Sends a command and unwraps its ack. Retryable errors (OVERLOADED, RATE_LIMITED, SHUTTING_DOWN)
- * are sent again unchanged after `retryAfterMs`, so an idempotency key in the payload keeps the
- * retry safe; an expired token is refreshed once and the socket reconnected first.
- */
-export async function command<T>(send: () => Promise<Ack<T>>, options: CommandOptions = {}): Promise<T> {
-  const attempts = options.attempts ?? 5;
-  let refreshed = false;
-  for (let attempt = 1; ; attempt++) {
-    let ack: Ack<T>;
-    try {
-      ack = await send();
-    } catch {
-      ack = { ok: false, error: { code: 'INTERNAL', message: 'no answer from the server', retryable: true } };
-    }
-    if (ack.ok) return ack.data;
-    if (ack.error.code === 'UNAUTHENTICATED' && getSession() && !refreshed && client) {
-      refreshed = true;
-      await refreshNow().catch(() => {});
-      const socket = client.socket;
-      await new Promise<void>((resolve) => {
-        socket.once('connect', () => resolve());
-        socket.disconnect().connect();
-      });
-      continue;
-    }
-    if (!ack.error.retryable || attempt >= attempts) throw new CommandError(ack.error);
-    options.onRetry?.(ack.error, attempt);
-    await new Promise((r) => setTimeout(r, retryAfterMs(ack.error)));
-  }
+export function command<T>(send: () => Promise<Ack<T>>, options: Omit<CommandOptions, 'reauthenticate'> = {}): Promise<T> {
+  return runCommand(send, { ...options, reauthenticate });
 }
