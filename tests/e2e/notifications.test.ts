@@ -15,6 +15,7 @@ import { waitUntil } from '../support/wait-until.js';
 
 let t: TestEnv;
 let gw: StartedProcess;
+let worker: StartedProcess;
 let adminToken: string;
 /** Every sink this file ran, so "exactly once" counts mail that reached any of them. */
 const sinks: SmtpSink[] = [];
@@ -36,7 +37,7 @@ beforeAll(async () => {
     DEV_MAIL_DIR: mailDir,
   });
   gw = await startGatewayProcess(t.env);
-  await startWorkerProcess(t.env);
+  worker = await startWorkerProcess(t.env);
   adminToken = (await loginAdmin(gw.url)).accessToken;
 });
 afterAll(async () => {
@@ -217,5 +218,30 @@ describe('notification mail through a real SMTP server', () => {
     const [row] = await dbQuery(t.databaseUrl, 'SELECT sent_at, attempts FROM notification_outbox WHERE dedupe_key = $1', [key]);
     expect(row.sent_at).not.toBeNull();
     expect(row.attempts).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a worker killed while the SMTP server is down: a new worker sends the mail, once', async () => {
+    const current = sinks[sinks.length - 1] as SmtpSink;
+    await current.close();
+    const ev = await newEvent({ name: 'Crash Show' });
+    const u = await admittedUser(gw.url, ev.id);
+    const booking = await book(u, ev.id, [(await seatIdsInOrder(t.databaseUrl, ev.id))[0] as string]);
+    const key = `booking_confirmed:${booking.bookingId}`;
+    const failed = await waitUntil(
+      'a failed delivery attempt',
+      async () => {
+        const [row] = await dbQuery(t.databaseUrl, 'SELECT id, attempts FROM notification_outbox WHERE dedupe_key = $1', [key]);
+        return row && row.attempts >= 1 ? row : null;
+      },
+      60_000,
+    );
+    await worker.kill();
+    sinks.push(await startSmtpSink({ port }));
+    worker = await startWorkerProcess(t.env);
+    const email = await emailOf(u.userId);
+    await waitUntil('the mail after the crash', () => mailTo(email).length > 0, 90_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    const copies = allMail().filter((m) => readMime(m.raw).headers['message-id'] === `<${failed.id}@evently.test>`);
+    expect(copies).toHaveLength(1);
   });
 });
