@@ -106,3 +106,23 @@ export function nextAdmitLimit(i: {
   if (late || queued) return Math.max(1, Math.floor(current / 2));
   return Math.min(i.admitPerTick, current + Math.max(1, Math.round(i.admitPerTick / 20)));
 }
+
+export interface PositionView {
+  position: number | null;
+  ahead: number;
+  etaSeconds: number | null;
+  paused?: boolean;
+}
+
+/**
+ * Whether a waiting user should get a new `queue:position`: the place or the pause changed, or
+ * the ETA moved by more than max(5 s, 10 %). The ETA follows the measured admission rate and
+ * wobbles every second; pushing each wobble to every waiting socket would make a second of
+ * 20,000 waiting users 20,000 socket writes for nothing a person would notice.
+ */
+export function isPositionNews(prev: PositionView | null, next: PositionView): boolean {
+  if (!prev) return true;
+  if (prev.position !== next.position || prev.ahead !== next.ahead || Boolean(prev.paused) !== Boolean(next.paused)) return true;
+  if (prev.etaSeconds === null || next.etaSeconds === null) return prev.etaSeconds !== next.etaSeconds;
+  return Math.abs(prev.etaSeconds - next.etaSeconds) > Math.max(5, prev.etaSeconds * 0.1);
+}

@@ -1,5 +1,6 @@
 import type { PushPayload } from '../../core/contract/pushes.js';
 import type { Pool } from '../../core/db/pool.js';
+import { isPositionNews, type PositionView } from '../../core/domain/admission-policy.js';
 import type { Logger } from '../../core/log.js';
 import type { Redis } from '../../core/redis/connect-redis.js';
 import type { Keys } from '../../core/redis/keys.js';
@@ -10,8 +11,8 @@ import type { UserSocket } from '../socket/typed-server.js';
 
 interface Waiter {
   sockets: Set<UserSocket>;
-  /** The last position payload sent (JSON): pushes go out only when it changes. */
-  last: string;
+  /** The last position sent: pushes go out only when it is news (isPositionNews). */
+  last: PositionView | null;
 }
 
 /**
@@ -64,9 +65,8 @@ export function createLocalQueuePositions(deps: {
         etaSeconds: place.etaSeconds,
         ...(place.paused ? { paused: true } : {}),
       };
-      const text = JSON.stringify(payload);
-      if (text === w.last) continue;
-      w.last = text;
+      if (!isPositionNews(w.last, payload)) continue;
+      w.last = payload;
       for (const s of w.sockets) s.emit('queue:position', payload);
     }
   };
@@ -87,7 +87,7 @@ export function createLocalQueuePositions(deps: {
 
   return {
     /** A socket whose user waits in the event's room (after a waiting join/status reply). */
-    track(socket: UserSocket, eventId: string, first: string): void {
+    track(socket: UserSocket, eventId: string, first: PositionView): void {
       const userId = socket.data.principal?.userId;
       if (!userId) return;
       let users = waiting.get(eventId);

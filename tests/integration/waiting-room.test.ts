@@ -128,7 +128,17 @@ describe('waiting room', () => {
     expect(await probe.activeCount(eventId)).toBe(0);
 
     const configured = data(await admin.queueControl({ eventId, action: 'configure', maxActive: 2, tickMs: 150 }));
-    expect(configured).toEqual({ eventId, paused: true, maxActive: 2, admitPerTick: 50, tickMs: 150, sessionTtlSeconds: 60 });
+    expect(configured).toEqual({
+      eventId,
+      paused: true,
+      maxActive: 2,
+      admitPerTick: 50,
+      tickMs: 150,
+      sessionTtlSeconds: 60,
+      // v1.1 closed-loop settings, at their defaults
+      targetHoldP95Ms: 250,
+      auto: true,
+    });
     const pushes = users.map((u) => collectPushes(u.client, 'queue:admitted'));
     expect(data(await admin.queueControl({ eventId, action: 'resume' }))).toMatchObject({ paused: false, maxActive: 2 });
     await probe.waitForTickWithCurrentSettings(eventId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextAdmitLimit } from '../../core/domain/admission-policy.js';
+import { isPositionNews, nextAdmitLimit } from '../../core/domain/admission-policy.js';
 import { combineHealth } from '../../core/use-cases/queue/steer-admission.js';
 
 const step = (current: number, holdP95Ms: number | null, dbWaiting = 0) =>
@@ -41,5 +41,25 @@ describe('closed-loop admission limit', () => {
       ),
     ).toEqual({ holdP95Ms: 400, dbWaiting: 8, atMs: 9_900 });
     expect(combineHealth([{ holdP95Ms: 1, dbWaiting: 0, atMs: 0 }], now)).toBeNull();
+  });
+});
+
+describe('queue position pushes', () => {
+  const at = (position: number | null, etaSeconds: number | null, paused?: boolean) => ({
+    position,
+    ahead: position === null ? 10 : position - 1,
+    etaSeconds,
+    ...(paused ? { paused } : {}),
+  });
+  it('pushes a new place, a pause or a clear ETA change, not every ETA wobble', () => {
+    expect(isPositionNews(null, at(5, 60))).toBe(true);
+    expect(isPositionNews(at(5, 60), at(4, 60))).toBe(true);
+    expect(isPositionNews(at(5, 60), at(5, 60, true))).toBe(true);
+    expect(isPositionNews(at(5, 60), at(5, 63))).toBe(false);
+    expect(isPositionNews(at(5, 600), at(5, 650))).toBe(false);
+    expect(isPositionNews(at(5, 600), at(5, 700))).toBe(true);
+    expect(isPositionNews(at(5, 60), at(5, 67))).toBe(true);
+    expect(isPositionNews(at(null, null), at(null, null))).toBe(false);
+    expect(isPositionNews(at(5, null), at(5, 30))).toBe(true);
   });
 });

@@ -22,7 +22,7 @@ const queueDeps = (app: AppContext) => ({
 function followPlace(call: { app: AppContext; socket: UserSocket }, eventId: string, state: QueueState): void {
   if (state.state === 'waiting') {
     const { state: _, ...place } = state;
-    call.app.queuePositions.track(call.socket, eventId, JSON.stringify({ eventId, ...place }));
+    call.app.queuePositions.track(call.socket, eventId, place);
   } else {
     call.app.queuePositions.untrack(call.socket, eventId);
   }
