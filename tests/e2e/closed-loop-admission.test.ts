@@ -25,7 +25,7 @@ beforeAll(async () => {
   });
   [gw] = await Promise.all([startGatewayProcess(t.env), startWorkerProcess(t.env)]);
   adminToken = (await loginAdmin(gw.url)).accessToken;
-}, 60_000);
+}, 180_000);
 
 const ADMIT_PER_TICK = 10;
 

@@ -21,7 +21,7 @@ describe.skipIf(!hasK6)('k6 flash-sale.js', () => {
   beforeAll(async () => {
     env = (await createTestEnv()).env;
     [gw] = await Promise.all([startGatewayProcess(env), startWorkerProcess(env)]);
-  }, 60_000);
+  }, 180_000);
 
   it('completes its iterations with no unexpected or connect errors', { timeout: 180_000 }, () => {
     const run = spawnSync('k6', ['run', '--quiet', '--summary-export', '-', path.join(ROOT, 'load-tests/k6/flash-sale.js')], {

@@ -21,7 +21,7 @@ beforeAll(async () => {
   gws = await Promise.all([startGatewayProcess(t.env), startGatewayProcess(t.env), startGatewayProcess(t.env)]);
   await startWorkerProcess(t.env);
   adminToken = (await loginAdmin(gws[0]?.url as string)).accessToken;
-}, 90_000);
+}, 180_000);
 
 const url = (i: number) => (gws[i] as StartedProcess).url;
 const CHAR = { available: 'a', held: 'h', sold: 's' } as const;

@@ -14,7 +14,7 @@ beforeAll(async () => {
   const t = await createTestEnv({ SOCKET_MAX_BACKPRESSURE_BYTES: String(256 * 1024) });
   [gw] = await Promise.all([startGatewayProcess(t.env), startWorkerProcess(t.env)]);
   adminToken = (await loginAdmin(gw.url)).accessToken;
-}, 60_000);
+}, 180_000);
 
 /** A raw Engine.IO websocket that connects the namespace and then stops reading its socket. */
 async function connectNonReader(url: string): Promise<{ ws: WebSocket; closed: Promise<number> }> {
