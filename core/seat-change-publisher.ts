@@ -23,6 +23,11 @@ export interface SeatChangePublisherOptions {
 /**
  * Publishes seat changes after commit, coalesced per event for `coalesceMs` (later versions of
  * the same seat replace earlier ones in a batch), as one message on the seat-change channel.
+ * The first change after a quiet window goes out at once (leading edge), before the command's
+ * ack is sent: a process killed right after acknowledging a lone change has already handed it
+ * to Redis, so a client that resubscribes through another gateway sees it. Changes that follow
+ * within the window are coalesced into one message at its end, and the window stays open while
+ * changes keep coming (one message per window under load, as before).
  * Every gateway applies the message to its in-memory copy of the event and pushes to its own
  * subscribers (gateway/seats/live-seats.ts): one Redis message per batch whatever the number
  * of subscribers. A lost message (publisher died, Redis away) is repaired by the gateways'
@@ -35,6 +40,22 @@ export function createSeatChangePublisher(
 ) {
   const pending = new Map<string, { changes: Map<string, SeatChange>; since: number }>();
   const timers = new Set<NodeJS.Timeout>();
+  /** Events inside a coalescing window: their changes wait for its end. */
+  const windowOpen = new Set<string>();
+
+  const openWindow = (eventId: string) => {
+    windowOpen.add(eventId);
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (pending.has(eventId)) {
+        flush(eventId);
+        openWindow(eventId);
+      } else {
+        windowOpen.delete(eventId);
+      }
+    }, coalesceMs);
+    timers.add(timer);
+  };
 
   const flush = (eventId: string) => {
     const batch = pending.get(eventId);
@@ -58,25 +79,22 @@ export function createSeatChangePublisher(
       if (!batch) {
         batch = { changes: new Map(), since: Date.now() };
         pending.set(eventId, batch);
-        if (coalesceMs === 0) {
-          queueMicrotask(() => flush(eventId));
-        } else {
-          const timer = setTimeout(() => {
-            timers.delete(timer);
-            flush(eventId);
-          }, coalesceMs);
-          timers.add(timer);
-        }
+        if (coalesceMs === 0) queueMicrotask(() => flush(eventId));
       }
       for (const c of changes) {
         const prev = batch.changes.get(c.seatId);
         if (!prev || prev.version < c.version) batch.changes.set(c.seatId, c);
+      }
+      if (coalesceMs > 0 && !windowOpen.has(eventId)) {
+        flush(eventId);
+        openWindow(eventId);
       }
     },
     /** Sends what is pending now (shutdown). */
     flushAll(): void {
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      windowOpen.clear();
       for (const eventId of [...pending.keys()]) flush(eventId);
     },
   };

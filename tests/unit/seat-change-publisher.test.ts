@@ -14,31 +14,42 @@ function recordingChannel() {
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('seat change publisher', () => {
-  it('coalesces changes per event into one message carrying the newest version of each seat', async () => {
+  it('sends the first change at once, then coalesces the window into one message carrying the newest version of each seat', async () => {
     const c = recordingChannel();
     const p = createSeatChangePublisher(c.send, 20);
     p.publish(EVENT, [{ seatId: seat(1), status: 'held', version: 1 }]);
+    // Handed over before publish returns, i.e. before the command's ack goes out.
+    expect(c.sent).toEqual([
+      { eventId: EVENT, changes: [{ seatId: seat(1), status: 'held', version: 1 }], committedAtMs: expect.any(Number) },
+    ]);
     p.publish(EVENT, [
       { seatId: seat(1), status: 'available', version: 2 },
       { seatId: seat(2), status: 'held', version: 5 },
     ]);
     p.publish(EVENT, [{ seatId: seat(1), status: 'held', version: 1 }]); // stale, arrives late
-    await settle(60);
     expect(c.sent).toHaveLength(1);
-    expect(c.sent[0]?.eventId).toBe(EVENT);
-    expect(c.sent[0]?.changes).toEqual([
+    await settle(60);
+    expect(c.sent).toHaveLength(2);
+    expect(c.sent[1]?.eventId).toBe(EVENT);
+    expect(c.sent[1]?.changes).toEqual([
       { seatId: seat(1), status: 'available', version: 2 },
       { seatId: seat(2), status: 'held', version: 5 },
     ]);
-    expect(c.sent[0]?.committedAtMs).toBeLessThanOrEqual(Date.now());
+    expect(c.sent[1]?.committedAtMs).toBeLessThanOrEqual(Date.now());
+    // A quiet window closes: the next change goes out at once again.
+    p.publish(EVENT, [{ seatId: seat(3), status: 'sold', version: 1 }]);
+    expect(c.sent).toHaveLength(3);
   });
 
   it('sends what is pending at once on flushAll', () => {
     const c = recordingChannel();
     const p = createSeatChangePublisher(c.send, 10_000);
-    p.publish(EVENT, [{ seatId: seat(3), status: 'sold', version: 9 }]);
-    p.flushAll();
+    p.publish(EVENT, [{ seatId: seat(3), status: 'held', version: 8 }]); // leading edge: sent at once
+    p.publish(EVENT, [{ seatId: seat(3), status: 'sold', version: 9 }]); // waits for the window
     expect(c.sent).toHaveLength(1);
+    p.flushAll();
+    expect(c.sent).toHaveLength(2);
+    expect(c.sent[1]?.changes).toEqual([{ seatId: seat(3), status: 'sold', version: 9 }]);
   });
 
   it('reports a failed send instead of throwing into the command that committed', async () => {
