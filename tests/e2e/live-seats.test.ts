@@ -141,6 +141,10 @@ describe('live seat state in gateway memory', () => {
     const view = await followCompact(watcher, ev.id, () => dropped++ === 0);
     const u = await admittedUser(url(0), ev.id);
     expect((await hold(u, ev.id, 2)).ok).toBe(true);
+    // The second hold must come as a delta of its own: had both arrived inside one coalescing
+    // window of the watcher's gateway they would be one delta, lost whole, with nothing left to
+    // reveal the gap.
+    await waitUntil('the first delta arrived and was lost', () => dropped >= 1);
     expect((await hold(u, ev.id, 1)).ok).toBe(true);
     const truth = await dbCompact(layout);
     await waitUntil('the client resynced', () => {
