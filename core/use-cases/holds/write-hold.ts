@@ -4,10 +4,11 @@ import type { SeatRef } from '../../contract/primitives.js';
 import type { SeatChange } from '../../contract/pushes.js';
 import type { PoolClient } from '../../db/pool.js';
 import { AppError } from '../../domain/app-error.js';
-import { type CandidateSeat, decideHold } from '../../domain/decide-hold.js';
+import { decideHold } from '../../domain/decide-hold.js';
 import { toSeatRef, totalCents } from '../../domain/order-seats.js';
 import { insertWaitlistEntry } from '../waitlist/insert-waitlist-entry.js';
 import { insertHold } from './insert-hold.js';
+import { type SeatRow, toCandidate } from './lock-batch-facts.js';
 
 export interface HoldAttempt {
   eventId: string;
@@ -41,32 +42,6 @@ interface EventFacts {
   expires_at: Date;
   current: number;
   stored: { command: string; request_hash: string; reply: HoldReply } | null;
-}
-
-interface SeatRow {
-  id: string;
-  status: CandidateSeat['status'];
-  version: number;
-  row: number;
-  number: number;
-  section: string;
-  section_rank: number;
-  price_cents: number;
-  section_id: string;
-}
-
-function toCandidate(s: SeatRow): CandidateSeat {
-  return {
-    id: s.id,
-    status: s.status,
-    version: s.version,
-    row: s.row,
-    number: s.number,
-    section: s.section,
-    sectionRank: s.section_rank,
-    sectionId: s.section_id,
-    priceCents: s.price_cents,
-  };
 }
 
 /**
