@@ -13,16 +13,24 @@ import { waitUntil } from '../support/wait-until.js';
 
 let t: TestEnv;
 let gateways: StartedProcess[];
+let worker: StartedProcess;
+let database: string;
+/** Deadlocks counted in this database before any gateway or worker ran. */
+let before: number;
 
 beforeAll(async () => {
   t = await createTestEnv();
+  database = new URL(t.databaseUrl).pathname.slice(1);
+  before = await deadlocksSoFar(database);
   gateways = await Promise.all([startGatewayProcess(t.env), startGatewayProcess(t.env)]);
-  await startWorkerProcess(t.env);
+  worker = await startWorkerProcess(t.env);
 });
 
 /**
  * Deadlocks Postgres detected in this test's database. Backends publish their counters when they
- * exit, so every backend of the database is ended first (the pools reconnect on demand).
+ * exit, so every backend of the database is ended first. Call it only while no process of the
+ * test is running: a live pool reconnects at once (hold expiry runs every second), and the
+ * database would never be empty.
  */
 async function deadlocksSoFar(database: string): Promise<number> {
   const admin = new pg.Client({ connectionString: adminDatabaseUrl() });
@@ -47,8 +55,6 @@ describe('event cancellation racing confirms and releases (lock order)', () => {
   it('never deadlocks: event row first, then hold, then seats in id order, everywhere', async () => {
     const urls = gateways.map((g) => g.url);
     const adminToken = (await loginAdmin(urls[0] as string)).accessToken;
-    const database = new URL(t.databaseUrl).pathname.slice(1);
-    const before = await deadlocksSoFar(database);
     for (let round = 0; round < 3; round++) {
       const event = await createTestEvent(urls[0] as string, adminToken, {
         admission: OPEN_ADMISSION,
@@ -75,6 +81,7 @@ describe('event cancellation racing confirms and releases (lock order)', () => {
       for (const r of racers) r.client.close();
     }
     await checkInvariants(t.databaseUrl);
+    await Promise.all([...gateways, worker].map((p) => p.stop()));
     expect(await deadlocksSoFar(database)).toBe(before);
   }, 180_000);
 });

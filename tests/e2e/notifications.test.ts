@@ -87,9 +87,14 @@ describe('notification mail through a real SMTP server', () => {
     expect(read.text).toContain('A row 1 seat 2');
     expect(read.html).toContain(`<p>Your booking ${booking.reference} for Mail Night at Test Hall`);
     expect(read.html).toContain('<li>A row 1 seat 1</li>');
-    const [row] = await dbQuery(t.databaseUrl, 'SELECT id, sent_at, attempts FROM notification_outbox WHERE dedupe_key = $1', [
-      `booking_confirmed:${booking.bookingId}`,
-    ]);
+    // The worker marks the row sent after the SMTP server has accepted the mail, so the mail can
+    // arrive here a moment before that commit.
+    const row = await waitUntil('the outbox row marked sent', async () => {
+      const [r] = await dbQuery(t.databaseUrl, 'SELECT id, sent_at, attempts FROM notification_outbox WHERE dedupe_key = $1', [
+        `booking_confirmed:${booking.bookingId}`,
+      ]);
+      return r?.sent_at ? r : null;
+    });
     expect(read.headers['message-id']).toBe(`<${row.id}@evently.test>`);
     expect(row.sent_at).not.toBeNull();
     expect(row.attempts).toBe(1);
