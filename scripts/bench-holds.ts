@@ -14,13 +14,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createClient, type EventlyClient } from '../core/contract/create-client.js';
 import { measurePgbench } from '../load-tests/harness/measure-pgbench.js';
 import { seedUsers } from '../load-tests/harness/seed-users.js';
-import { ROOT, startSystem } from '../load-tests/harness/start-system.js';
+import { cpuProfileEnv, startSystem } from '../load-tests/harness/start-system.js';
 
 const { values } = parseArgs({
   options: {
@@ -72,9 +71,7 @@ async function runBurst(groupCommit: boolean) {
       REDLOCK_ENABLED: values.redlock as string,
       GROUP_COMMIT_ENABLED: String(groupCommit),
       MAX_SEATS_PER_USER: String(Math.min(100, Math.max(10, HOLDS_PER_CLIENT))),
-      ...(values['cpu-prof']
-        ? { NODE_OPTIONS: `--import ${path.join(ROOT, 'scripts/cpu-profile.mjs')}`, CPU_PROFILE_DIR: values['cpu-prof'] }
-        : {}),
+      ...cpuProfileEnv(values['cpu-prof']),
     },
   });
   const clients: EventlyClient[] = [];

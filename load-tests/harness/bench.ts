@@ -30,6 +30,7 @@ const defaults = {
   'pgbench-seconds': '10',
   'pgbench-scale': '10',
   format: 'compact',
+  'cpu-prof': '',
   out: '',
 };
 const HELP = `npm run bench -- [--name value]
@@ -46,6 +47,8 @@ const HELP = `npm run bench -- [--name value]
   --pgbench-seconds S      pgbench -N duration, 0 to skip (default ${defaults['pgbench-seconds']}); --pgbench-scale N
   --format compact|full    seat map: compact (default; waiting users watch availability, buyers take the
                            compact state once admitted, as a frontend does) or full (v1 map on every socket)
+  --cpu-prof DIR           every gateway and worker writes a V8 CPU profile into DIR when it stops
+                           (read it with: npx tsx scripts/summarize-cpu-profile.ts DIR/*.cpuprofile)
   --out DIR                where to write the report (default load-tests/results/<time>)
 Env: BENCH_DATABASE_URL (an admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
      BENCH_REDIS_URL (default redis://127.0.0.1:6379).`;
@@ -94,6 +97,7 @@ const report = await runBench({
   pgbenchSeconds: num('pgbench-seconds'),
   pgbenchScale: num('pgbench-scale'),
   format: values.format === 'full' ? 'full' : 'compact',
+  cpuProfileDir: values['cpu-prof'] || undefined,
   adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   log: (line) => process.stderr.write(`bench: ${line}\n`),

@@ -12,7 +12,7 @@ import type {
 import { type CorrectnessVerdict, checkCorrectness } from './check-correctness.js';
 import { measurePgbench, type PgbenchResult } from './measure-pgbench.js';
 import { seedUsers } from './seed-users.js';
-import { type BenchSystem, ROOT, readRssKiB, startSystem } from './start-system.js';
+import { type BenchSystem, cpuProfileEnv, ROOT, readRssKiB, startSystem } from './start-system.js';
 import {
   ackLatencies,
   fairness,
@@ -43,6 +43,8 @@ export interface BenchOptions {
   pgbenchScale: number;
   /** Seat-map format of the sale (compact: availability while waiting, compact once admitted). */
   format: SeatMapFormat;
+  /** Where gateways and workers write V8 CPU profiles when they stop (none without it). */
+  cpuProfileDir?: string;
   adminDatabaseUrl: string;
   redisUrl: string;
   log: (line: string) => void;
@@ -223,6 +225,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       ADMISSION_ADMIT_PER_TICK: String(o.admitPerTick),
       ADMISSION_TICK_MS: String(o.tickMs),
       ADMISSION_SESSION_TTL_SECONDS: String(o.sessionTtlSeconds),
+      ...cpuProfileEnv(o.cpuProfileDir),
     },
   });
   const procs: ClientProc[] = [];

@@ -43,6 +43,15 @@ export interface SystemOptions {
   env: Record<string, string>;
 }
 
+/**
+ * Environment that makes a spawned process write a V8 CPU profile into `dir` when it exits
+ * (scripts/cpu-profile.mjs; `--cpu-prof` itself is refused in NODE_OPTIONS). Empty without a dir.
+ */
+export function cpuProfileEnv(dir: string | undefined): Record<string, string> {
+  if (!dir) return {};
+  return { NODE_OPTIONS: `--import ${path.join(ROOT, 'scripts/cpu-profile.mjs')}`, CPU_PROFILE_DIR: path.resolve(dir) };
+}
+
 export function databaseUrlFor(adminUrl: string, name: string): string {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
