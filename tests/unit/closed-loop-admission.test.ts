@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPositionNews, nextAdmitLimit } from '../../core/domain/admission-policy.js';
+import { isPositionNews, nextAdmitLimit, positionRefreshMs } from '../../core/domain/admission-policy.js';
 import { combineHealth } from '../../core/use-cases/queue/steer-admission.js';
 
 const step = (current: number, holdP95Ms: number | null, dbWaiting = 0) =>
@@ -61,5 +61,15 @@ describe('queue position pushes', () => {
     expect(isPositionNews(at(5, 60), at(5, 67))).toBe(true);
     expect(isPositionNews(at(null, null), at(null, null))).toBe(false);
     expect(isPositionNews(at(5, null), at(5, 30))).toBe(true);
+  });
+  it('reads a place again every pass near the front, before the reveal and when paused, else after a tenth of the wait', () => {
+    expect(positionRefreshMs(at(100, 3000), 1000)).toBe(1000);
+    expect(positionRefreshMs(at(null, null), 1000)).toBe(1000);
+    expect(positionRefreshMs(at(5000, null), 1000)).toBe(1000);
+    expect(positionRefreshMs(at(5000, 3000, true), 1000)).toBe(1000);
+    expect(positionRefreshMs(at(101, 5), 1000)).toBe(1000);
+    expect(positionRefreshMs(at(2000, 30), 1000)).toBe(3000);
+    expect(positionRefreshMs(at(20_000, 1200), 1000)).toBe(15_000);
+    expect(positionRefreshMs(at(20_000, 1200), 20_000)).toBe(20_000);
   });
 });
