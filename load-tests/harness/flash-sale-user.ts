@@ -87,7 +87,9 @@ async function call(
       if (!EXPECTED[name]?.has(code)) rec.unexpected(`${name} ${code}: ${r.ack.error?.message ?? ''}`);
       return r;
     }
-    await sleep(50 * 2 ** attempt + Math.random() * 50);
+    // OVERLOADED says when to come back (PROTOCOL v1.1); otherwise back off exponentially.
+    const retryAfterMs = Number((r.ack.error?.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs);
+    await sleep(Math.max(Number.isFinite(retryAfterMs) ? retryAfterMs : 0, 50 * 2 ** attempt) + Math.random() * 50);
   }
 }
 
