@@ -87,11 +87,20 @@ export interface HoldPathHealth {
 }
 
 /**
+ * After a cut, the loop waits this long before it cuts again: the users admitted before the cut
+ * are still holding, and their latency says nothing yet about the new rate (TCP cuts once per
+ * round trip for the same reason). Without it, one slow burst halved the rate on every report
+ * until it reached 1, and a 20,000-user sale crawled at a few admissions a second.
+ */
+export const ADMIT_CUT_COOLDOWN_MS = 2000;
+
+/**
  * Closed-loop admission, the way TCP finds a link's capacity: the number admitted per tick
- * halves when the hold path misses its latency target or its database queue fills, and climbs
- * by a twentieth of the admin's `admitPerTick` (at least 1) per healthy report. It never goes
- * above `admitPerTick` (and the tick's budget keeps `maxActive`), never below 1. Without
- * measurements (nobody holding yet) the path counts as healthy.
+ * halves when the hold path misses its latency target or its database queue fills (at most once
+ * per ADMIT_CUT_COOLDOWN_MS; in between it stays), and climbs by a twentieth of the admin's
+ * `admitPerTick` (at least 1) per healthy report. It never goes above `admitPerTick` (and the
+ * tick's budget keeps `maxActive`), never below 1. Without measurements (nobody holding yet)
+ * the path counts as healthy. `msSinceCut` is the time since the last cut (none: infinite).
  */
 export function nextAdmitLimit(i: {
   current: number;
@@ -99,11 +108,15 @@ export function nextAdmitLimit(i: {
   targetHoldP95Ms: number;
   dbQueueMax: number;
   health: HoldPathHealth;
+  msSinceCut?: number;
 }): number {
   const current = Math.min(Math.max(1, i.current), i.admitPerTick);
   const late = i.health.holdP95Ms !== null && i.health.holdP95Ms > i.targetHoldP95Ms;
   const queued = i.health.dbWaiting > i.dbQueueMax;
-  if (late || queued) return Math.max(1, Math.floor(current / 2));
+  if (late || queued) {
+    const cooling = i.msSinceCut !== undefined && i.msSinceCut < ADMIT_CUT_COOLDOWN_MS;
+    return cooling ? current : Math.max(1, Math.floor(current / 2));
+  }
   return Math.min(i.admitPerTick, current + Math.max(1, Math.round(i.admitPerTick / 20)));
 }
 

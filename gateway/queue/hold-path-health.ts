@@ -7,10 +7,12 @@ import type { Keys } from '../../core/redis/keys.js';
 const HOLD_PATH = new Set(['seats:hold', 'hold:confirm']);
 /** A report older than this is ignored by the admission tick (its gateway is gone or stuck). */
 export const HOLD_HEALTH_TTL_MS = 10_000;
+/** Each report's p95 covers the acks of this many report intervals (a sliding window). */
+const WINDOWS = 3;
 
 export interface HoldHealthReport {
-  /** p95 of the hold/confirm acks of the last interval, counting still-running ones at their
-   * age so far (a hold stuck on a lock counts before it finishes); null without any. */
+  /** p95 of the hold/confirm acks of the last WINDOWS intervals, counting still-running ones at
+   * their age so far (a hold stuck on a lock counts before it finishes); null without any. */
   holdP95Ms: number | null;
   samples: number;
   /** Queries waiting for a pool connection (the database queue in front of Postgres). */
@@ -36,12 +38,15 @@ export function createHoldPathHealth(deps: {
   intervalMs: number;
   log: Logger;
 }) {
-  let done: number[] = [];
+  // The last WINDOWS intervals' finished acks: a p95 of one second's few samples is mostly
+  // noise (one burst of admissions decides it), which made the loop cut on every burst.
+  const windows: number[][] = [[]];
   const running = new Set<{ startedMs: number }>();
   const report = (): HoldHealthReport => {
     const now = performance.now();
-    const samples = [...done, ...[...running].map((r) => now - r.startedMs)];
-    done = [];
+    const samples = [...windows.flat(), ...[...running].map((r) => now - r.startedMs)];
+    windows.push([]);
+    if (windows.length > WINDOWS) windows.shift();
     return {
       holdP95Ms: p95(samples),
       samples: samples.length,
@@ -67,7 +72,7 @@ export function createHoldPathHealth(deps: {
       running.add(entry);
       return () => {
         if (!running.delete(entry)) return;
-        done.push(performance.now() - entry.startedMs);
+        windows[windows.length - 1]?.push(performance.now() - entry.startedMs);
       };
     },
     report,

@@ -7,7 +7,7 @@ export const nowMs = (): number => performance.timeOrigin + performance.now();
 export interface AckEnvelope {
   ok: boolean;
   data?: any;
-  error?: { code: string; message: string; retryable: boolean };
+  error?: { code: string; message: string; retryable: boolean; details?: Record<string, unknown> };
 }
 
 export interface EmitResult {

@@ -88,7 +88,7 @@ async function call(
       return r;
     }
     // OVERLOADED says when to come back (PROTOCOL v1.1); otherwise back off exponentially.
-    const retryAfterMs = Number((r.ack.error?.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs);
+    const retryAfterMs = Number(r.ack.error?.details?.retryAfterMs);
     await sleep(Math.max(Number.isFinite(retryAfterMs) ? retryAfterMs : 0, 50 * 2 ** attempt) + Math.random() * 50);
   }
 }

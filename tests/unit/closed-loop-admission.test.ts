@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPositionNews, nextAdmitLimit, positionRefreshMs } from '../../core/domain/admission-policy.js';
+import { ADMIT_CUT_COOLDOWN_MS, isPositionNews, nextAdmitLimit, positionRefreshMs } from '../../core/domain/admission-policy.js';
 import { combineHealth } from '../../core/use-cases/queue/steer-admission.js';
 
 const step = (current: number, holdP95Ms: number | null, dbWaiting = 0) =>
@@ -41,6 +41,23 @@ describe('closed-loop admission limit', () => {
       ),
     ).toEqual({ holdP95Ms: 400, dbWaiting: 8, atMs: 9_900 });
     expect(combineHealth([{ holdP95Ms: 1, dbWaiting: 0, atMs: 0 }], now)).toBeNull();
+  });
+});
+
+describe('closed-loop admission cooldown', () => {
+  const cut = (current: number, holdP95Ms: number, msSinceCut: number) =>
+    nextAdmitLimit({
+      current,
+      admitPerTick: 100,
+      targetHoldP95Ms: 250,
+      dbQueueMax: 20,
+      health: { holdP95Ms, dbWaiting: 0 },
+      msSinceCut,
+    });
+  it('cuts at most once per cooldown, holds in between, and still climbs when healthy', () => {
+    expect(cut(40, 900, ADMIT_CUT_COOLDOWN_MS - 1)).toBe(40);
+    expect(cut(40, 900, ADMIT_CUT_COOLDOWN_MS)).toBe(20);
+    expect(cut(40, 100, 0)).toBe(45);
   });
 });
 

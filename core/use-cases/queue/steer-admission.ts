@@ -42,10 +42,9 @@ export async function steerAdmission(
     await deps.redis.hset(stats, 'aimdLimit', admitPerTick);
     return admitPerTick;
   }
-  const [raw, limitRaw, usedAtRaw] = await Promise.all([
+  const [raw, [limitRaw, usedAtRaw, cutAtRaw]] = await Promise.all([
     deps.redis.hgetall(deps.keys.holdHealth),
-    deps.redis.hget(stats, 'aimdLimit'),
-    deps.redis.hget(stats, 'aimdAt'),
+    deps.redis.hmget(stats, 'aimdLimit', 'aimdAt', 'aimdCutAt'),
   ]);
   const reports = Object.values(raw).flatMap((json) => {
     try {
@@ -63,7 +62,9 @@ export async function steerAdmission(
     targetHoldP95Ms: control.settings.targetHoldP95Ms ?? DEFAULT_TARGET_HOLD_P95_MS,
     dbQueueMax,
     health,
+    ...(cutAtRaw ? { msSinceCut: nowMs - Number(cutAtRaw) } : {}),
   });
   await deps.redis.hset(stats, 'aimdLimit', next, 'aimdAt', health.atMs, 'holdP95Ms', health.holdP95Ms ?? '');
+  if (next < current) await deps.redis.hset(stats, 'aimdCutAt', nowMs);
   return next;
 }
