@@ -13,11 +13,11 @@
  * (group commit, with the batch sizes the gateways saw), then pgbench once: the gain in one run.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createClient, type EventlyClient } from '../core/contract/create-client.js';
 import { measurePgbench } from '../load-tests/harness/measure-pgbench.js';
+import { readCpuMs } from '../load-tests/harness/read-server-figures.js';
 import { seedUsers } from '../load-tests/harness/seed-users.js';
 import { cpuProfileEnv, startSystem } from '../load-tests/harness/start-system.js';
 
@@ -40,11 +40,6 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const admin = { email: 'bench-admin@evently.test', password: 'bench-admin-password' };
 
 /** User plus system CPU time of a process so far (Linux /proc, clock ticks of 10 ms). */
-function readCpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }

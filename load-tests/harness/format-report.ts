@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { BenchReport } from './run-bench.js';
 
 const n = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
@@ -32,6 +33,24 @@ export function formatReport(r: BenchReport): string {
     '|---|---|---|---|---|---|---|',
     ...Object.entries(r.ack).map(([k, p]) => `| ${k} | ${p.count} | ${p.errors} | ${p.p50} | ${p.p95} | ${p.p99} | ${p.max} |`),
   ];
+  const server = Object.entries(r.serverAck ?? {});
+  if (server.length)
+    lines.push(
+      '',
+      'Gateway-side ack latency (receipt to ack; upper bounds of the histogram buckets), next to the client-side figures above:',
+      '',
+      '| command | acks | p50 ≤ ms | p95 ≤ ms | p99 ≤ ms |',
+      '|---|---|---|---|---|',
+      ...server.map(([k, p]) => `| ${k} | ${p.count} | ${p.p50} | ${p.p95} | ${p.p99} |`),
+    );
+  if (r.saleCpu?.length) {
+    const byRole = new Map<string, number>();
+    for (const p of r.saleCpu) byRole.set(p.role, (byRole.get(p.role) ?? 0) + p.cpuSeconds);
+    lines.push(
+      '',
+      `CPU during the ${n(r.sale.seconds)} s sale (the machine has ${n(availableParallelism() * r.sale.seconds)} core-seconds in that time): ${[...byRole].map(([role, sec]) => `${role}s ${n(sec)} s`).join(', ')}.`,
+    );
+  }
   if (c.examples.length) lines.push('', 'Violations:', ...c.examples.map((e) => `- ${e}`));
   if (r.unexpectedErrors.samples.length)
     lines.push('', 'Unexpected errors (first few):', ...r.unexpectedErrors.samples.map((e) => `- ${e}`));

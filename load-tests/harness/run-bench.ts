@@ -11,6 +11,7 @@ import type {
 } from './bench-types.js';
 import { type CorrectnessVerdict, checkCorrectness } from './check-correctness.js';
 import { measurePgbench, type PgbenchResult } from './measure-pgbench.js';
+import { readCpuMs, readServerAcks, type ServerAck } from './read-server-figures.js';
 import { seedUsers } from './seed-users.js';
 import { type BenchSystem, cpuProfileEnv, ROOT, readRssKiB, startSystem } from './start-system.js';
 import {
@@ -87,6 +88,10 @@ export interface BenchReport {
   timeline: TimelinePoint[];
   /** The last warnings/errors each gateway and worker logged (LOG_LEVEL=warn). */
   serverLogs: { role: string; pid: number; tail: string }[];
+  /** Gateway-side ack latency (receipt to ack, histogram bucket bounds), over the whole run. */
+  serverAck: Record<string, ServerAck>;
+  /** CPU seconds each process used during the sale phase, and the sale's wall seconds. */
+  saleCpu: { role: string; cpuSeconds: number }[];
 }
 
 const CLIENT_ENTRY = path.join(ROOT, 'load-tests/harness/client-process.ts');
@@ -304,6 +309,12 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const rssPerSubscriberKiB = (sum(rssSubscribed) - sum(rssBefore)) / Math.max(1, connectedCount);
     o.log(`  all subscribed to the seat map; gateway RSS +${rssPerSubscriberKiB.toFixed(2)} KiB per connection`);
 
+    const roles = [
+      ...system.gateways.map((g) => ({ role: 'gateway', pid: g.pid })),
+      ...system.workers.map((w) => ({ role: 'worker', pid: w.pid })),
+      ...procs.map((p) => ({ role: 'load generator', pid: p.child.pid as number })),
+    ];
+    const cpuAtSaleStart = roles.map((r) => readCpuMs(r.pid));
     const saleStart = Date.now();
     const scenario: ScenarioSettings = {
       eventId: event.id,
@@ -321,6 +332,11 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const results: ClientProcessResult[] = (await Promise.all(procs.map((p) => expect(p, 'result')))).map((m) => m.result);
     status.stop();
     const saleSeconds = (Date.now() - saleStart) / 1000;
+    const saleCpu = roles.map((r, i) => ({ role: r.role, cpuSeconds: (readCpuMs(r.pid) - (cpuAtSaleStart[i] ?? 0)) / 1000 }));
+    const serverAck = await readServerAcks(
+      system.gateways.map((g) => g.url),
+      system.env.METRICS_TOKEN as string,
+    ).catch(() => ({}));
     for (const p of procs) p.send({ type: 'finish' });
 
     o.log('stopping the system and auditing Postgres …');
@@ -393,6 +409,8 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       correctness,
       timeline: points,
       serverLogs,
+      serverAck,
+      saleCpu,
     };
   } catch (err) {
     const tails = [...system.gateways, ...system.workers].map((p) => `--- ${p.role} ${p.pid}\n${p.tail().slice(-3000)}`);
