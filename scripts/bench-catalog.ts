@@ -9,10 +9,12 @@
  * held), a few cancelled. Prints planning and execution time and the plan's top node per query.
  */
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import type { QuerySqlToken } from 'slonik';
+import { z } from 'zod';
 import type { EventListQuery } from '../core/contract/http.js';
 import { migrate } from '../core/db/migrate.js';
 import { createPool } from '../core/db/pool.js';
+import { sql } from '../core/db/sql.js';
 import { eventListSql, listEvents } from '../core/use-cases/catalog/list-events.js';
 
 const { values } = parseArgs({
@@ -37,72 +39,74 @@ function urlFor(name: string): string {
   return u.toString();
 }
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
+async function admin(statement: QuerySqlToken) {
+  const c = createPool(ADMIN_URL, 1);
   try {
-    await c.query(sql);
+    await c.query(statement);
   } finally {
     await c.end();
   }
 }
 
+const db = sql.identifier([DB]);
+
 const now = new Date();
 if (!values.reuse) await generate();
 const pool = createPool(urlFor(DB), 4);
-const counts = (await pool.query(`SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM seats) AS seats`))
-  .rows[0];
+const counts = await pool.one(
+  sql.type(z.object({ events: z.number(), seats: z.number() }))`SELECT (SELECT count(*) FROM events) AS events,
+    (SELECT count(*) FROM seats) AS seats`,
+);
 console.log(`catalog of ${counts.events} events, ${counts.seats} seats`);
 
 async function generate() {
-  await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${DB}`);
+  await admin(sql.typeAlias('void')`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  await admin(sql.typeAlias('void')`CREATE DATABASE ${db}`);
   await migrate(urlFor(DB));
   const pool = createPool(urlFor(DB), 4);
   const t0 = Date.now();
-  await pool.query(`INSERT INTO users (email, name, password_hash) VALUES ('bench@evently.test', 'Bench', '$argon2id$x')`);
   await pool.query(
-    `INSERT INTO venues (owner_id, name, address, sections, capacity)
+    sql.typeAlias('void')`INSERT INTO users (email, name, password_hash) VALUES ('bench@evently.test', 'Bench', '$argon2id$x')`,
+  );
+  await pool.query(
+    sql.typeAlias('void')`INSERT INTO venues (owner_id, name, address, sections, capacity)
    SELECT (SELECT id FROM users LIMIT 1), 'Venue ' || v || CASE WHEN v % 7 = 0 THEN ' Arena' ELSE ' Hall' END, '', '[]', 1
      FROM generate_series(1, 2000) v`,
   );
   // Events: starts spread over two years from now, one in three in a series of its production.
+  const at = now.toISOString();
   await pool.query(
-    `WITH v AS (SELECT id, name, row_number() OVER (ORDER BY id) AS n FROM venues)
+    sql.typeAlias('void')`WITH v AS (SELECT id, name, row_number() OVER (ORDER BY id) AS n FROM venues)
    INSERT INTO events (name, venue, venue_id, series, starts_at, sale_starts_at, max_seats_per_user, hold_ttl_seconds,
      capacity, admission_max_active, admission_admit_per_tick, admission_tick_ms, admission_session_ttl_seconds,
      cancelled_at, refund_percent)
    SELECT 'Production ' || (i % 400) || CASE WHEN i % 400 = 7 THEN ' Hamlet' ELSE '' END || ' night ' || i,
           v.name, v.id, CASE WHEN i % 3 = 0 THEN 'Series ' || (i % 400) END,
-          $1::timestamptz + (i * interval '631 seconds'), $1::timestamptz, 6, 300, $2, 500, 50, 1000, 900,
-          CASE WHEN i % 97 = 0 THEN $1::timestamptz END, 100
-     FROM generate_series(1, $3::int) i JOIN v ON v.n = 1 + (i % 2000)`,
-    [now, SEATS, EVENTS],
+          ${at}::timestamptz + (i * interval '631 seconds'), ${at}::timestamptz, 6, 300, ${SEATS}::int, 500, 50, 1000, 900,
+          CASE WHEN i % 97 = 0 THEN ${at}::timestamptz END, 100
+     FROM generate_series(1, ${EVENTS}::int) i JOIN v ON v.n = 1 + (i % 2000)`,
   );
   await pool.query(
-    `INSERT INTO sections (event_id, name, position, price_cents, rows, seats_per_row)
-   SELECT id, 'Main', 0, 2500, 1, $1 FROM events`,
-    [SEATS],
+    sql.typeAlias('void')`INSERT INTO sections (event_id, name, position, price_cents, rows, seats_per_row)
+   SELECT id, 'Main', 0, 2500, 1, ${SEATS}::int FROM events`,
   );
   await pool.query(
-    `INSERT INTO seats (event_id, section_id, row, number)
-   SELECT s.event_id, s.id, 1, n FROM sections s, generate_series(1, $1::int) n`,
-    [SEATS],
+    sql.typeAlias('void')`INSERT INTO seats (event_id, section_id, row, number)
+   SELECT s.event_id, s.id, 1, n FROM sections s, generate_series(1, ${SEATS}::int) n`,
   );
   // One event in ten is sold out: a hold covers all its seats.
   await pool.query(
-    `WITH sold AS (SELECT id FROM events WHERE (hashtext(id::text) % 10) = 0),
+    sql.typeAlias('void')`WITH sold AS (SELECT id FROM events WHERE (hashtext(id::text) % 10) = 0),
         h AS (INSERT INTO holds (event_id, user_id, seat_count, total_cents, expires_at)
-              SELECT id, (SELECT id FROM users LIMIT 1), $1, 0, now() + interval '1 day' FROM sold RETURNING id, event_id)
+              SELECT id, (SELECT id FROM users LIMIT 1), ${SEATS}::int, 0, now() + interval '1 day' FROM sold RETURNING id, event_id)
    UPDATE seats s SET status = 'held', hold_id = h.id FROM h WHERE s.event_id = h.event_id`,
-    [SEATS],
   );
-  await pool.query('VACUUM ANALYZE');
+  await pool.query(sql.typeAlias('void')`VACUUM ANALYZE`);
   console.log(`generated in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   await pool.end();
 }
 
-const venueId = (await pool.query(`SELECT id FROM venues WHERE name = 'Venue 42 Arena'`)).rows[0]?.id as string;
+const venueId = await pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM venues WHERE name = 'Venue 42 Arena'`);
 const middle = (await listEvents(pool, now, { limit: 100, from: new Date(now.getTime() + 200 * 86_400_000).toISOString() }))
   .nextCursor as string;
 const cases: [string, Partial<EventListQuery>][] = [
@@ -130,8 +134,12 @@ for (const [label, q] of cases) {
   // What listEvents runs: the window statement, and the match statement when the window did not fill the page.
   const explained: string[] = [];
   for (const strategy of ['window', 'match'] as const) {
-    const { text, values: params } = eventListSql(now, { limit: 100, ...q }, 100, strategy);
-    const plan = (await pool.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`, params)).rows[0]['QUERY PLAN'][0];
+    const statement = eventListSql(now, { limit: 100, ...q }, 100, strategy);
+    const plan = (
+      await pool.oneFirst(
+        sql.type(z.object({ 'QUERY PLAN': z.array(z.any()) }))`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement}`,
+      )
+    )[0];
     explained.push(
       `${strategy}: ${findScan(plan.Plan)} (${plan['Execution Time'].toFixed(2)}, planning ${plan['Planning Time'].toFixed(2)})`,
     );
@@ -159,4 +167,4 @@ function findScan(node: any): string {
 }
 
 await pool.end();
-if (!values.keep) await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+if (!values.keep) await admin(sql.typeAlias('void')`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);

@@ -14,8 +14,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { z } from 'zod';
 import { createClient, type EventlyClient } from '../core/contract/create-client.js';
+import { createPool } from '../core/db/pool.js';
+import { sql } from '../core/db/sql.js';
 import { measurePgbench } from '../load-tests/harness/measure-pgbench.js';
 import { readCpuMs } from '../load-tests/harness/read-server-figures.js';
 import { seedUsers } from '../load-tests/harness/seed-users.js';
@@ -87,9 +89,8 @@ async function runBurst(groupCommit: boolean) {
       },
       accessToken,
     );
-    const db = new pg.Client({ connectionString: system.databaseUrl });
-    await db.connect();
-    const seatIds = (await db.query<{ id: string }>('SELECT id FROM seats WHERE event_id = $1', [ev.id])).rows.map((r) => r.id);
+    const db = createPool(system.databaseUrl, 1);
+    const seatIds = await db.anyFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM seats WHERE event_id = ${ev.id}`);
     const users = await seedUsers(system.databaseUrl, system.env.JWT_ACCESS_SECRET as string, CLIENTS, system.id);
     const tokens: string[] = [];
     for (let i = 0; i < users.length; i += 100) {
@@ -134,7 +135,9 @@ async function runBurst(groupCommit: boolean) {
     const seconds = (performance.now() - started) / 1000;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const gatewayCpuMs = system.gateways.reduce((n, g, i) => n + readCpuMs(g.pid) - (cpuBefore[i] ?? 0), 0);
-    const held = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM seats WHERE status = 'held'`)).rows[0]?.n ?? 0;
+    const held = await db.oneFirst(
+      sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM seats WHERE status = 'held'`,
+    );
     await db.end();
     const internal = [...outcomes.keys()].some((k) => k.endsWith(':INTERNAL'));
     if (internal) {

@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
+import { z } from 'zod';
+import { createPool } from '../core/db/pool.js';
+import { sql } from '../core/db/sql.js';
 import { connectRedis } from '../core/redis/connect-redis.js';
 
 export interface Services {
@@ -23,10 +25,9 @@ export interface ServiceOptions {
 }
 
 async function answers(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  const c = createPool(url, 1, { maxWaiting: 0, waitMs: 1500 });
   try {
-    await c.connect();
-    await c.query('SELECT 1');
+    await c.query(sql.type(z.object({ one: z.number() }))`SELECT 1 AS one`);
     return true;
   } catch {
     return false;
@@ -36,11 +37,12 @@ async function answers(url: string): Promise<boolean> {
 }
 
 async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<void> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
+  const c = createPool(adminUrl, 1);
   try {
-    const { rowCount } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await c.query(`CREATE DATABASE ${name}`);
+    const exists = await c.exists(
+      sql.type(z.object({ one: z.number() }))`SELECT 1 AS one FROM pg_database WHERE datname = ${name}`,
+    );
+    if (!exists) await c.query(sql.typeAlias('void')`CREATE DATABASE ${sql.identifier([name])}`);
   } finally {
     await c.end();
   }

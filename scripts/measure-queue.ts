@@ -7,10 +7,11 @@
  *      MEASURE_REDIS_URL (default redis://127.0.0.1:6379).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type { QuerySqlToken } from 'slonik';
 import { loadConfig } from '../core/config.js';
 import { migrate } from '../core/db/migrate.js';
 import { createPool } from '../core/db/pool.js';
+import { sql } from '../core/db/sql.js';
 import { createLogger } from '../core/log.js';
 import { connectRedis } from '../core/redis/connect-redis.js';
 import { createKeys } from '../core/redis/keys.js';
@@ -28,10 +29,9 @@ const id = randomBytes(4).toString('hex');
 const database = `evently_measure_${id}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(sql).finally(() => c.end());
+async function admin(statement: QuerySqlToken) {
+  const c = createPool(adminUrl, 1);
+  await c.query(statement).finally(() => c.end());
 }
 
 const dbUrl = new URL(adminUrl);
@@ -45,7 +45,7 @@ const config = loadConfig({
   LOG_LEVEL: 'warn',
   QUEUE_POSITION_PUSH_MS: '60000',
 });
-await admin(`CREATE DATABASE ${database}`);
+await admin(sql.typeAlias('void')`CREATE DATABASE ${sql.identifier([database])}`);
 const pool = createPool(config.databaseUrl, 4);
 const redis = connectRedis(redisUrl);
 const keys = createKeys(config.redisPrefix);
@@ -140,5 +140,5 @@ try {
   } while (cursor !== '0');
   redis.disconnect();
   await pool.end();
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin(sql.typeAlias('void')`DROP DATABASE IF EXISTS ${sql.identifier([database])} WITH (FORCE)`);
 }

@@ -1,16 +1,24 @@
+import { BackendTerminatedError, BackendTerminatedUnexpectedlyError } from 'slonik';
 import { AppError } from '../domain/app-error.js';
+import { pgErrorCode } from './pg-error-code.js';
 
 /** Server-side reasons a session ends under us (class 57: operator intervention; 08: connection). */
 const LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+/** pg's own messages, and slonik's driver refusing a client it is destroying after such an error. */
 const LOST_MESSAGES =
-  /Connection terminated|terminating connection|ECONNRESET|EPIPE|Client has encountered a connection error|Client was closed/i;
+  /Connection terminated|terminating connection|ECONNRESET|EPIPE|Client has encountered a connection error|Client was closed|Client is pending destroy|Client is destroyed|Cannot use released connection|Backend has been terminated/i;
 
 /** True when the error means the Postgres connection is gone (not a failed statement). */
 export function isConnectionLost(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | null;
-  if (!e) return false;
-  if (e.code && LOST_CODES.has(e.code)) return true;
-  return typeof e.message === 'string' && LOST_MESSAGES.test(e.message);
+  if (!err || err instanceof AppError) return false;
+  if (err instanceof BackendTerminatedError || err instanceof BackendTerminatedUnexpectedlyError) return true;
+  const code = pgErrorCode(err);
+  if (code && LOST_CODES.has(code)) return true;
+  const message = (err as { message?: unknown }).message;
+  if (typeof message === 'string' && LOST_MESSAGES.test(message)) return true;
+  // slonik wraps pg's error: the original is its cause.
+  const cause = (err as { cause?: unknown }).cause;
+  return cause !== undefined && cause !== err && isConnectionLost(cause);
 }
 
 /** How long a client should wait before retrying after a lost connection. */

@@ -1,16 +1,22 @@
+import { SchemaValidationError } from 'slonik';
 import { AppError } from '../domain/app-error.js';
 import { isConnectionLost, overloadedByLostConnection } from './connection-lost.js';
+import { pgErrorCode } from './pg-error-code.js';
 import { isPoolWaitTimeout } from './pool.js';
 
-/** Translates the Postgres failures we expect into protocol errors, once, at the edge. */
+/**
+ * Translates the Postgres failures we expect into protocol errors, once, at the edge. slonik
+ * wraps some of them (UniqueIntegrityConstraintViolationError, ...; pg's error is the cause):
+ * pgErrorCode reads the SQLSTATE either way. A row that broke its zod type stays INTERNAL.
+ */
 export function translatePgError(err: unknown): unknown {
+  if (err instanceof AppError || err instanceof SchemaValidationError) return err;
   if (isConnectionLost(err)) return overloadedByLostConnection(err);
   // Waited DB_QUEUE_WAIT_MS for a connection: shed, not failed.
   if (isPoolWaitTimeout(err)) {
     return new AppError('OVERLOADED', 'the database is busy', { retryAfterMs: 500 }, true);
   }
-  const code = (err as { code?: string } | null)?.code;
-  switch (code) {
+  switch (pgErrorCode(err)) {
     case '23505':
       return new AppError('CONFLICT', 'already exists');
     case '23503':

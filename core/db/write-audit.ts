@@ -1,4 +1,5 @@
-import type { Queryable } from './pool.js';
+import type { Db } from './pool.js';
+import { sql } from './sql.js';
 
 export interface AuditEntry {
   actorId: string | null;
@@ -10,10 +11,9 @@ export interface AuditEntry {
 }
 
 /** Appends to the audit log; call inside the transaction of the change it records. */
-export async function writeAudit(tx: Queryable, e: AuditEntry): Promise<void> {
+export async function writeAudit(tx: Db, e: AuditEntry): Promise<void> {
   await tx.query(
-    `INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [e.actorId, e.action, e.eventId ?? null, e.entityType, e.entityId, JSON.stringify(e.data ?? {})],
+    sql.typeAlias('void')`INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
+     VALUES (${e.actorId}, ${e.action}, ${e.eventId ?? null}, ${e.entityType}, ${e.entityId}, ${JSON.stringify(e.data ?? {})})`,
   );
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CreateAccessCodesBody, CreatedAccessCodes } from '../../contract/access-codes.js';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { formatAccessCode, hashAccessCode } from '../../domain/access-code.js';
@@ -20,9 +21,8 @@ export async function createAccessCodes(
     const event = await lockManagedEvent(tx, actor, eventId);
     if (event.cancelled) throw new AppError('CONFLICT', 'the event is cancelled');
     await tx.query(
-      `INSERT INTO access_codes (event_id, code_hash, kind, max_uses, created_by)
-       SELECT $1, h, $3, $4, $5 FROM unnest($2::text[]) AS h`,
-      [eventId, codes.map(hashAccessCode), body.kind, body.maxUses, actor.userId],
+      sql.typeAlias('void')`INSERT INTO access_codes (event_id, code_hash, kind, max_uses, created_by)
+       SELECT ${eventId}, h, ${body.kind}, ${body.maxUses}, ${actor.userId} FROM unnest(${sql.array(codes.map(hashAccessCode), 'text')}) AS h`,
     );
     await writeAudit(tx, {
       actorId: actor.userId,

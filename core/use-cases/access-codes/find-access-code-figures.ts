@@ -1,4 +1,8 @@
-import type { Queryable } from '../../db/pool.js';
+import { z } from 'zod';
+import type { Db } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
+
+const FiguresRow = z.object({ kind: z.enum(['presale', 'bypass']), codes: z.number(), uses: z.number(), in_range: z.number() });
 
 export interface AccessCodeFigures {
   presale: { codes: number; uses: number; usesInRange: number };
@@ -6,19 +10,13 @@ export interface AccessCodeFigures {
 }
 
 /** Codes issued and uses (all time, and in [from, to)), per kind, for one event or all. */
-export async function findAccessCodeFigures(
-  db: Queryable,
-  from: Date,
-  to: Date,
-  eventId: string | null,
-): Promise<AccessCodeFigures> {
-  const { rows } = await db.query<{ kind: 'presale' | 'bypass'; codes: number; uses: number; in_range: number }>(
-    `SELECT c.kind, count(*)::int8 AS codes, coalesce(sum(c.uses), 0)::int8 AS uses,
+export async function findAccessCodeFigures(db: Db, from: Date, to: Date, eventId: string | null): Promise<AccessCodeFigures> {
+  const rows = await db.any(
+    sql.type(FiguresRow)`SELECT c.kind, count(*)::int8 AS codes, coalesce(sum(c.uses), 0)::int8 AS uses,
             (SELECT count(*) FROM access_code_uses u JOIN access_codes k ON k.id = u.code_id
-              WHERE k.kind = c.kind AND ($3::uuid IS NULL OR u.event_id = $3::uuid)
-                AND u.used_at >= $1 AND u.used_at < $2)::int8 AS in_range
-       FROM access_codes c WHERE ($3::uuid IS NULL OR c.event_id = $3::uuid) GROUP BY c.kind`,
-    [from, to, eventId],
+              WHERE k.kind = c.kind AND (${eventId}::uuid IS NULL OR u.event_id = ${eventId}::uuid)
+                AND u.used_at >= ${from.toISOString()}::timestamptz AND u.used_at < ${to.toISOString()}::timestamptz)::int8 AS in_range
+       FROM access_codes c WHERE (${eventId}::uuid IS NULL OR c.event_id = ${eventId}::uuid) GROUP BY c.kind`,
   );
   const figures: AccessCodeFigures = {
     presale: { codes: 0, uses: 0, usesInRange: 0 },

@@ -1,5 +1,7 @@
-import type { AccessCodeKind } from '../../contract/access-codes.js';
+import { z } from 'zod';
+import { AccessCodeKind } from '../../contract/access-codes.js';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { hashAccessCode } from '../../domain/access-code.js';
 import { AppError } from '../../domain/app-error.js';
@@ -11,16 +13,16 @@ export interface QueuePriority {
   presaleOpen: boolean;
 }
 
-interface CodeRow {
-  id: string;
-  event_id: string;
-  kind: AccessCodeKind;
-  max_uses: number;
-  uses: number;
-  presale_starts_at: Date | null;
-  sale_starts_at: Date;
-  already: boolean;
-}
+const CodeRow = z.object({
+  id: z.string(),
+  event_id: z.string(),
+  kind: AccessCodeKind,
+  max_uses: z.number(),
+  uses: z.number(),
+  presale_starts_at: z.date().nullable(),
+  sale_starts_at: z.date(),
+  already: z.boolean(),
+});
 
 const refused = () => new AppError('FORBIDDEN', 'this access code is not valid for this event');
 
@@ -37,14 +39,12 @@ export async function redeemAccessCode(
   a: { eventId: string; userId: string; code: string; now: Date },
 ): Promise<QueuePriority | null> {
   return withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<CodeRow>(
-      `SELECT c.id, c.event_id, c.kind, c.max_uses, c.uses, e.presale_starts_at, e.sale_starts_at,
-              EXISTS (SELECT 1 FROM access_code_uses u WHERE u.code_id = c.id AND u.user_id = $2) AS already
+    const code = await tx.maybeOne(
+      sql.type(CodeRow)`SELECT c.id, c.event_id, c.kind, c.max_uses, c.uses, e.presale_starts_at, e.sale_starts_at,
+              EXISTS (SELECT 1 FROM access_code_uses u WHERE u.code_id = c.id AND u.user_id = ${a.userId}) AS already
          FROM access_codes c JOIN events e ON e.id = c.event_id
-        WHERE c.code_hash = $1 FOR UPDATE OF c`,
-      [hashAccessCode(a.code), a.userId],
+        WHERE c.code_hash = ${hashAccessCode(a.code)} FOR UPDATE OF c`,
     );
-    const code = rows[0];
     if (!code || code.event_id !== a.eventId) throw refused();
     let presaleOpen = false;
     if (code.kind === 'presale') {
@@ -58,12 +58,12 @@ export async function redeemAccessCode(
     }
     if (!code.already) {
       if (code.uses >= code.max_uses) throw new AppError('FORBIDDEN', 'this access code is used up');
-      await tx.query('INSERT INTO access_code_uses (code_id, user_id, event_id) VALUES ($1, $2, $3)', [
-        code.id,
-        a.userId,
-        a.eventId,
-      ]);
-      await tx.query('UPDATE access_codes SET uses = uses + 1 WHERE id = $1', [code.id]);
+      await tx.query(
+        sql.typeAlias(
+          'void',
+        )`INSERT INTO access_code_uses (code_id, user_id, event_id) VALUES (${code.id}, ${a.userId}, ${a.eventId})`,
+      );
+      await tx.query(sql.typeAlias('void')`UPDATE access_codes SET uses = uses + 1 WHERE id = ${code.id}`);
     }
     return { kind: code.kind, presaleOpen };
   });

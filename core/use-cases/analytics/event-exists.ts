@@ -1,6 +1,9 @@
-import type { Queryable } from '../../db/pool.js';
+import { z } from 'zod';
+import type { Db } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 
-export async function eventExists(db: Queryable, eventId: string): Promise<boolean> {
-  const { rows } = await db.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM events WHERE id = $1) AS found', [eventId]);
-  return rows[0]?.found === true;
+export async function eventExists(db: Db, eventId: string): Promise<boolean> {
+  return db.oneFirst(
+    sql.type(z.object({ found: z.boolean() }))`SELECT EXISTS (SELECT 1 FROM events WHERE id = ${eventId}) AS found`,
+  );
 }

@@ -1,4 +1,6 @@
-import type { Queryable } from '../../db/pool.js';
+import { z } from 'zod';
+import type { Db } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { type RollupCounts, ZERO_COUNTS } from '../../domain/audit-delta.js';
 import type { EventFigures } from '../../domain/build-analytics-snapshots.js';
 
@@ -7,19 +9,21 @@ export const MAX_LIVE_EVENTS = 1000;
 
 type Figures = Omit<EventFigures, 'queue'>;
 
-interface Row {
-  id: string;
-  name: string;
-  capacity: number;
-  available: number;
-  held: number;
-  sold: number;
-  entries: number;
-  wanted: number;
-  totals: Record<string, number> | null;
-  cur: Record<string, number> | null;
-  prev: Record<string, number> | null;
-}
+/** A roll-up row as jsonb (counts by column name, plus its keys and timestamps). */
+const CountsJson = z.record(z.string(), z.any()).nullable();
+const Row = z.object({
+  id: z.string(),
+  name: z.string(),
+  capacity: z.number(),
+  available: z.number(),
+  held: z.number(),
+  sold: z.number(),
+  entries: z.number(),
+  wanted: z.number(),
+  totals: CountsJson,
+  cur: CountsJson,
+  prev: CountsJson,
+});
 
 const counts = (j: Record<string, number> | null): RollupCounts =>
   j
@@ -41,13 +45,14 @@ const counts = (j: Record<string, number> | null): RollupCounts =>
  * totals and the last two minute buckets of the roll-ups. One statement, whatever the number of
  * admins watching.
  */
-export async function findLiveEventFigures(db: Queryable, now: Date): Promise<Figures[]> {
-  const { rows } = await db.query<Row>(
-    `WITH live AS (
+export async function findLiveEventFigures(db: Db, now: Date): Promise<Figures[]> {
+  const at = now.toISOString();
+  const rows = await db.any(
+    sql.type(Row)`WITH live AS (
        SELECT id, name, capacity FROM events
-        WHERE starts_at > $1::timestamptz - interval '1 day'
-          AND (cancelled_at IS NULL OR cancelled_at > $1::timestamptz - interval '1 day')
-        ORDER BY starts_at LIMIT $2
+        WHERE starts_at > ${at}::timestamptz - interval '1 day'
+          AND (cancelled_at IS NULL OR cancelled_at > ${at}::timestamptz - interval '1 day')
+        ORDER BY starts_at LIMIT ${MAX_LIVE_EVENTS}
      ), seat AS (
        SELECT s.event_id,
               count(*) FILTER (WHERE s.status = 'available')::int AS available,
@@ -59,17 +64,16 @@ export async function findLiveEventFigures(db: Queryable, now: Date): Promise<Fi
          FROM waitlist_entries w WHERE w.status = 'waiting' AND w.event_id IN (SELECT id FROM live) GROUP BY w.event_id
      ), m AS (
        SELECT * FROM analytics_minutes
-        WHERE minute >= date_trunc('minute', $1::timestamptz) - interval '1 minute' AND event_id IN (SELECT id FROM live)
+        WHERE minute >= date_trunc('minute', ${at}::timestamptz) - interval '1 minute' AND event_id IN (SELECT id FROM live)
      )
      SELECT live.id, live.name, live.capacity,
             coalesce(seat.available, 0) AS available, coalesce(seat.held, 0) AS held, coalesce(seat.sold, 0) AS sold,
             coalesce(wl.entries, 0) AS entries, coalesce(wl.wanted, 0) AS wanted,
             (SELECT to_jsonb(t) FROM analytics_event_totals t WHERE t.event_id = live.id) AS totals,
-            (SELECT to_jsonb(m) FROM m WHERE m.event_id = live.id AND m.minute = date_trunc('minute', $1::timestamptz)) AS cur,
+            (SELECT to_jsonb(m) FROM m WHERE m.event_id = live.id AND m.minute = date_trunc('minute', ${at}::timestamptz)) AS cur,
             (SELECT to_jsonb(m) FROM m WHERE m.event_id = live.id
-                AND m.minute = date_trunc('minute', $1::timestamptz) - interval '1 minute') AS prev
+                AND m.minute = date_trunc('minute', ${at}::timestamptz) - interval '1 minute') AS prev
        FROM live LEFT JOIN seat ON seat.event_id = live.id LEFT JOIN wl ON wl.event_id = live.id`,
-    [now, MAX_LIVE_EVENTS],
   );
   return rows.map((r) => ({
     eventId: r.id,

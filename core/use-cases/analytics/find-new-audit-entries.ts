@@ -1,4 +1,6 @@
-import type { Queryable } from '../../db/pool.js';
+import { z } from 'zod';
+import type { Db } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { type AuditEntryForRollup, ROLLUP_ACTIONS } from '../../domain/audit-delta.js';
 
 export interface NewAuditEntries {
@@ -7,13 +9,14 @@ export interface NewAuditEntries {
   nextXact: string;
 }
 
-interface Row {
-  event_id: string;
-  at_ms: number;
-  action: string;
-  data: Record<string, unknown>;
-  xact: string;
-}
+const Row = z.object({
+  event_id: z.string(),
+  at_ms: z.number(),
+  action: z.string(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  xact: z.string(),
+});
+type Row = z.infer<typeof Row>;
 
 /**
  * Audit entries written by transactions in [fromXact, uptoXact): every one of them has finished
@@ -21,22 +24,19 @@ interface Row {
  * before its last transaction, which is read whole next time; a single transaction larger than
  * the batch is read whole at once.
  */
-export async function findNewAuditEntries(
-  db: Queryable,
-  fromXact: string,
-  uptoXact: string,
-  batch: number,
-): Promise<NewAuditEntries> {
-  const sql = `SELECT event_id, (extract(epoch FROM at) * 1000)::float8 AS at_ms, action, data, xact_id::text AS xact
+export async function findNewAuditEntries(db: Db, fromXact: string, uptoXact: string, batch: number): Promise<NewAuditEntries> {
+  const range = (from: string, upto: string) =>
+    sql.fragment`SELECT event_id, (extract(epoch FROM at) * 1000)::float8 AS at_ms, action, data, xact_id::text AS xact
                  FROM audit_log
-                WHERE xact_id >= $1::xid8 AND xact_id < $2::xid8 AND action = ANY($3::text[]) AND event_id IS NOT NULL
+                WHERE xact_id >= ${from}::xid8 AND xact_id < ${upto}::xid8 AND action = ANY(${sql.array(ROLLUP_ACTIONS, 'text')})
+                  AND event_id IS NOT NULL
                 ORDER BY xact_id, id`;
-  const { rows } = await db.query<Row>(`${sql} LIMIT $4`, [fromXact, uptoXact, ROLLUP_ACTIONS, batch]);
+  const rows = await db.any(sql.type(Row)`${range(fromXact, uptoXact)} LIMIT ${batch}`);
   if (rows.length < batch) return { entries: rows.map(toEntry), nextXact: uptoXact };
   const last = (rows[rows.length - 1] as Row).xact;
   const complete = rows.filter((r) => r.xact !== last);
   if (complete.length > 0) return { entries: complete.map(toEntry), nextXact: last };
-  const { rows: whole } = await db.query<Row>(sql, [last, `${BigInt(last) + 1n}`, ROLLUP_ACTIONS]);
+  const whole = await db.any(sql.type(Row)`${range(last, `${BigInt(last) + 1n}`)}`);
   return { entries: whole.map(toEntry), nextXact: `${BigInt(last) + 1n}` };
 }
 

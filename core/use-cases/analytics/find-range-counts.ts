@@ -1,32 +1,33 @@
-import type { Queryable } from '../../db/pool.js';
+import { z } from 'zod';
+import type { Db } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import type { DayEventCounts } from '../../domain/summarize-analytics-range.js';
 
-interface Row {
-  day: string;
-  event_id: string;
-  name: string | null;
-  holds: number;
-  held_seats: number;
-  releases: number;
-  expiries: number;
-  confirms: number;
-  revenue_cents: number;
-  cancellations: number;
-  refund_cents: number;
-}
+const Row = z.object({
+  day: z.string(),
+  event_id: z.string(),
+  name: z.string().nullable(),
+  holds: z.number(),
+  held_seats: z.number(),
+  releases: z.number(),
+  expiries: z.number(),
+  confirms: z.number(),
+  revenue_cents: z.number(),
+  cancellations: z.number(),
+  refund_cents: z.number(),
+});
 
 /** Roll-up minutes in [from, to) summed per UTC day and event (never touches bookings). */
-export async function findRangeCounts(db: Queryable, from: Date, to: Date, eventId: string | null): Promise<DayEventCounts[]> {
-  const { rows } = await db.query<Row>(
-    `SELECT to_char(m.minute AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, m.event_id, e.name,
+export async function findRangeCounts(db: Db, from: Date, to: Date, eventId: string | null): Promise<DayEventCounts[]> {
+  const rows = await db.any(
+    sql.type(Row)`SELECT to_char(m.minute AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, m.event_id, e.name,
             sum(m.holds)::int8 AS holds, sum(m.held_seats)::int8 AS held_seats, sum(m.releases)::int8 AS releases,
             sum(m.expiries)::int8 AS expiries, sum(m.confirms)::int8 AS confirms, sum(m.revenue_cents)::int8 AS revenue_cents,
             sum(m.cancellations)::int8 AS cancellations, sum(m.refund_cents)::int8 AS refund_cents
        FROM analytics_minutes m LEFT JOIN events e ON e.id = m.event_id
-      WHERE m.minute >= date_trunc('minute', $1::timestamptz) AND m.minute < $2::timestamptz
-        AND ($3::uuid IS NULL OR m.event_id = $3::uuid)
+      WHERE m.minute >= date_trunc('minute', ${from.toISOString()}::timestamptz) AND m.minute < ${to.toISOString()}::timestamptz
+        AND (${eventId}::uuid IS NULL OR m.event_id = ${eventId}::uuid)
       GROUP BY 1, 2, 3`,
-    [from, to, eventId],
   );
   return rows.map((r) => ({
     day: r.day,

@@ -1,4 +1,6 @@
-import type { Queryable } from '../../db/pool.js';
+import { z } from 'zod';
+import type { Db } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 
 export interface Reports {
   /** New accounts per UTC day; null when the caller may only see its own events (organizers). */
@@ -24,25 +26,30 @@ const ratio = (sold: number, capacity: number) => (capacity > 0 ? Math.round((so
  * (bookings per event in the range), so bookings are never re-counted from the bookings table.
  */
 export async function findReports(
-  db: Queryable,
+  db: Db,
   q: { from: Date; to: Date; eventId: string | null; includeRegistrations: boolean },
   events: readonly { eventId: string; name: string; bookings: number; revenueCents: number }[],
 ): Promise<Reports> {
+  const from = q.from.toISOString();
+  const to = q.to.toISOString();
   const [registrations, active] = await Promise.all([
     q.includeRegistrations
-      ? db.query<{ day: string; n: number }>(
-          `SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int8 AS n
-             FROM users WHERE created_at >= $1 AND created_at < $2 GROUP BY 1 ORDER BY 1`,
-          [q.from, q.to],
+      ? db.any(
+          sql.type(
+            z.object({ day: z.string(), n: z.number() }),
+          )`SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+                  count(*)::int8 AS n
+             FROM users WHERE created_at >= ${from}::timestamptz AND created_at < ${to}::timestamptz GROUP BY 1 ORDER BY 1`,
         )
       : null,
-    db.query<{ n: number }>(
-      `SELECT count(DISTINCT user_id)::int8 AS n FROM (
-         SELECT user_id FROM holds WHERE created_at >= $1 AND created_at < $2 AND ($3::uuid IS NULL OR event_id = $3::uuid)
+    db.oneFirst(
+      sql.type(z.object({ n: z.number() }))`SELECT count(DISTINCT user_id)::int8 AS n FROM (
+         SELECT user_id FROM holds WHERE created_at >= ${from}::timestamptz AND created_at < ${to}::timestamptz
+            AND (${q.eventId}::uuid IS NULL OR event_id = ${q.eventId}::uuid)
          UNION ALL
-         SELECT user_id FROM bookings WHERE created_at >= $1 AND created_at < $2 AND ($3::uuid IS NULL OR event_id = $3::uuid)
+         SELECT user_id FROM bookings WHERE created_at >= ${from}::timestamptz AND created_at < ${to}::timestamptz
+            AND (${q.eventId}::uuid IS NULL OR event_id = ${q.eventId}::uuid)
        ) x`,
-      [q.from, q.to, q.eventId],
     ),
   ]);
   const mostBooked = [...events]
@@ -51,11 +58,12 @@ export async function findReports(
     .slice(0, 10)
     .map(({ eventId, name, bookings, revenueCents }) => ({ eventId, name, bookings, revenueCents }));
   const ids = q.eventId ? [q.eventId] : events.slice(0, 50).map((e) => e.eventId);
-  const { rows } = await db.query<{ id: string; name: string; capacity: number; sold: number }>(
-    `SELECT e.id, e.name, e.capacity,
+  const rows = await db.any(
+    sql.type(
+      z.object({ id: z.string(), name: z.string(), capacity: z.number(), sold: z.number() }),
+    )`SELECT e.id, e.name, e.capacity,
             (SELECT count(*) FROM seats s WHERE s.event_id = e.id AND s.status = 'sold')::int8 AS sold
-       FROM events e WHERE e.id = ANY($1::uuid[])`,
-    [ids],
+       FROM events e WHERE e.id = ANY(${sql.array(ids, 'uuid')})`,
   );
   const utilization = rows
     .map((r) => ({ eventId: r.id, name: r.name, capacity: r.capacity, sold: r.sold, ratio: ratio(r.sold, r.capacity) }))
@@ -63,8 +71,8 @@ export async function findReports(
   const capacity = utilization.reduce((n, e) => n + e.capacity, 0);
   const sold = utilization.reduce((n, e) => n + e.sold, 0);
   return {
-    registrationsPerDay: registrations ? registrations.rows.map((r) => ({ day: r.day, registrations: r.n })) : null,
-    activeUsers: active.rows[0]?.n ?? 0,
+    registrationsPerDay: registrations ? registrations.map((r) => ({ day: r.day, registrations: r.n })) : null,
+    activeUsers: active,
     mostBooked,
     capacityUtilization: { capacity, sold, ratio: ratio(sold, capacity), events: utilization },
   };

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { foldIntoMinutes } from '../../domain/audit-delta.js';
 import { addRollupCounts } from './add-rollup-counts.js';
@@ -15,16 +17,18 @@ const BATCH = 20_000;
 export async function rollUpAuditLog(pool: Pool): Promise<number> {
   return withTransaction(pool, async (tx) => {
     // First statement, before this transaction has an xid of its own (it would hold xmin back).
-    const { rows: snap } = await tx.query<{ upto: string }>('SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS upto');
-    const upto = (snap[0] as { upto: string }).upto;
-    const { rows: cur } = await tx.query<{ next: string }>(
-      'SELECT next_xact::text AS next FROM analytics_cursor WHERE id = 1 FOR UPDATE',
+    const upto = await tx.oneFirst(
+      sql.type(z.object({ upto: z.string() }))`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS upto`,
     );
-    const from = (cur[0] as { next: string }).next;
+    const from = await tx.oneFirst(
+      sql.type(z.object({ next: z.string() }))`SELECT next_xact::text AS next FROM analytics_cursor WHERE id = 1 FOR UPDATE`,
+    );
     if (BigInt(from) >= BigInt(upto)) return 0;
     const { entries, nextXact } = await findNewAuditEntries(tx, from, upto, BATCH);
     await addRollupCounts(tx, foldIntoMinutes(entries));
-    await tx.query('UPDATE analytics_cursor SET next_xact = $1::xid8, updated_at = now() WHERE id = 1', [nextXact]);
+    await tx.query(
+      sql.typeAlias('void')`UPDATE analytics_cursor SET next_xact = ${nextXact}::xid8, updated_at = now() WHERE id = 1`,
+    );
     return entries.length;
   });
 }

@@ -1,11 +1,11 @@
 import { announceSessionsEnded } from '../../auth/ended-sessions.js';
-import type { Queryable } from '../../db/pool.js';
+import type { Db } from '../../db/pool.js';
 import type { Redis } from '../../redis/connect-redis.js';
 import type { Keys } from '../../redis/keys.js';
 import { revokeRefreshTokens } from './revoke-refresh-tokens.js';
 
 export interface EndSessionsContext {
-  pool: Queryable;
+  pool: Db;
   redis: Redis;
   keys: Keys;
   now: () => Date;

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { hashPassword } from '../../auth/passwords.js';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { revokeRefreshTokens } from './revoke-refresh-tokens.js';
@@ -12,17 +14,16 @@ import { revokeRefreshTokens } from './revoke-refresh-tokens.js';
 export async function ensureAdmin(pool: Pool, admin: { email: string; password: string }): Promise<string> {
   const hash = await hashPassword(admin.password);
   return withTransaction(pool, async (tx) => {
-    const before = await tx.query<{ role: string }>('SELECT role FROM users WHERE email = $1 FOR UPDATE', [admin.email]);
-    const { rows } = await tx.query<{ id: string; inserted: boolean }>(
-      `INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Administrator', $2, 'admin')
+    const before = await tx.maybeOneFirst(
+      sql.type(z.object({ role: z.string() }))`SELECT role FROM users WHERE email = ${admin.email} FOR UPDATE`,
+    );
+    const upserted = await tx.one(
+      sql.type(z.object({ id: z.string(), inserted: z.boolean() }))`INSERT INTO users (email, name, password_hash, role)
+       VALUES (${admin.email}, 'Administrator', ${hash}, 'admin')
        ON CONFLICT (email) DO UPDATE SET role = 'admin', password_hash = EXCLUDED.password_hash
        RETURNING id, (xmax = 0) AS inserted`,
-      [admin.email, hash],
     );
-    const row = {
-      ...(rows[0] as { id: string; inserted: boolean }),
-      promoted: before.rows[0]?.role !== undefined && before.rows[0].role !== 'admin',
-    };
+    const row = { ...upserted, promoted: before !== null && before !== 'admin' };
     if (row.promoted) await revokeRefreshTokens(tx, row.id);
     await writeAudit(tx, {
       actorId: null,

@@ -1,6 +1,8 @@
+import { z } from 'zod';
 import { getDummyHash, verifyPassword } from '../../auth/passwords.js';
-import type { AuthReply, PublicUser } from '../../contract/http.js';
+import { type AuthReply, PublicUser } from '../../contract/http.js';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { AppError } from '../../domain/app-error.js';
 import { issueSession, type TokenSettings } from './issue-session.js';
 
@@ -10,11 +12,10 @@ export async function loginUser(
   input: { email: string; password: string },
   settings: TokenSettings,
 ): Promise<AuthReply> {
-  const { rows } = await pool.query<PublicUser & { password_hash: string }>(
-    'SELECT id, email, name, role, password_hash FROM users WHERE email = $1',
-    [input.email.trim().toLowerCase()],
+  const row = await pool.maybeOne(
+    sql.type(PublicUser.extend({ password_hash: z.string() }))`SELECT id, email, name, role, password_hash FROM users
+      WHERE email = ${input.email.trim().toLowerCase()}`,
   );
-  const row = rows[0];
   const ok = await verifyPassword(row?.password_hash ?? (await getDummyHash()), input.password);
   if (!row || !ok) throw new AppError('UNAUTHENTICATED', 'invalid email or password');
   const { password_hash: _, ...user } = row;

@@ -1,6 +1,7 @@
 import { hashPassword } from '../../auth/passwords.js';
-import type { AuthReply, PublicUser } from '../../contract/http.js';
+import { type AuthReply, PublicUser } from '../../contract/http.js';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { AppError } from '../../domain/app-error.js';
@@ -13,12 +14,10 @@ export async function registerUser(
 ): Promise<AuthReply> {
   const passwordHash = await hashPassword(input.password);
   return withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<PublicUser>(
-      `INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
+    const user = await tx.maybeOne(
+      sql.type(PublicUser)`INSERT INTO users (email, name, password_hash) VALUES (${input.email}, ${input.name}, ${passwordHash})
        ON CONFLICT (email) DO NOTHING RETURNING id, email, name, role`,
-      [input.email, input.name, passwordHash],
     );
-    const user = rows[0];
     if (!user) throw new AppError('CONFLICT', 'an account with this email already exists');
     await writeAudit(tx, { actorId: user.id, action: 'user.registered', entityType: 'user', entityId: user.id });
     const { refreshTokenId: _, ...session } = await issueSession(tx, user, settings);

@@ -1,5 +1,7 @@
-import type { SeatChange } from '../../contract/pushes.js';
+import { z } from 'zod';
+import { SeatChange } from '../../contract/pushes.js';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { AppError } from '../../domain/app-error.js';
 import { refundFor } from '../../domain/refund-policy.js';
@@ -11,14 +13,14 @@ export interface CancelledBooking {
   changes: SeatChange[];
 }
 
-interface Facts {
-  user_id: string;
-  status: string;
-  total_cents: number;
-  event_id: string;
-  starts_at: Date;
-  refund_percent: number;
-}
+const Facts = z.object({
+  user_id: z.string(),
+  status: z.string(),
+  total_cents: z.number(),
+  event_id: z.string(),
+  starts_at: z.date(),
+  refund_percent: z.number(),
+});
 
 /**
  * `booking:cancel`: refunds the event's `refundPercent` of the price and puts the seats back on
@@ -29,13 +31,14 @@ interface Facts {
  */
 export async function cancelBooking(pool: Pool, userId: string, bookingId: string, now: Date): Promise<CancelledBooking> {
   return withTransaction(pool, async (tx) => {
-    await tx.query('SELECT 1 FROM events WHERE id = (SELECT event_id FROM bookings WHERE id = $1) FOR SHARE', [bookingId]);
-    const { rows: found } = await tx.query<Facts>(
-      `SELECT b.user_id, b.status, b.total_cents, b.event_id, e.starts_at, e.refund_percent
-         FROM bookings b JOIN events e ON e.id = b.event_id WHERE b.id = $1 FOR UPDATE OF b`,
-      [bookingId],
+    await tx.query(
+      sql.type(z.object({ locked: z.number() }))`SELECT 1 AS locked FROM events
+        WHERE id = (SELECT event_id FROM bookings WHERE id = ${bookingId}) FOR SHARE`,
     );
-    const facts = found[0];
+    const facts = await tx.maybeOne(
+      sql.type(Facts)`SELECT b.user_id, b.status, b.total_cents, b.event_id, e.starts_at, e.refund_percent
+         FROM bookings b JOIN events e ON e.id = b.event_id WHERE b.id = ${bookingId} FOR UPDATE OF b`,
+    );
     if (!facts || facts.user_id !== userId) throw new AppError('BOOKING_NOT_FOUND', 'no such booking');
     if (facts.status !== 'confirmed') throw new AppError('ALREADY_CANCELLED', 'this booking is already cancelled');
     const refundCents = refundFor(
@@ -43,10 +46,10 @@ export async function cancelBooking(pool: Pool, userId: string, bookingId: strin
       { startsAt: facts.starts_at, refundPercent: facts.refund_percent },
       now,
     );
-    const { rows } = await tx.query<{ changes: SeatChange[] }>(
-      `WITH b AS (
-         UPDATE bookings SET status = 'cancelled', cancelled_at = now(), refund_cents = $3
-          WHERE id = $1 AND user_id = $2 AND status = 'confirmed'
+    const row = await tx.maybeOne(
+      sql.type(z.object({ changes: z.array(SeatChange) }))`WITH b AS (
+         UPDATE bookings SET status = 'cancelled', cancelled_at = now(), refund_cents = ${refundCents}
+          WHERE id = ${bookingId} AND user_id = ${userId} AND status = 'confirmed'
          RETURNING id, event_id, refund_cents
        ), s AS (
          UPDATE seats SET status = 'available', booking_id = NULL, version = seats.version + 1
@@ -54,14 +57,12 @@ export async function cancelBooking(pool: Pool, userId: string, bookingId: strin
          RETURNING seats.id, seats.version
        ), a AS (
          INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
-         SELECT $2, 'booking.cancelled', event_id, 'booking', id::text, jsonb_build_object('refundCents', refund_cents) FROM b
+         SELECT ${userId}::uuid, 'booking.cancelled', event_id, 'booking', id::text, jsonb_build_object('refundCents', refund_cents) FROM b
        )
        SELECT coalesce((SELECT json_agg(json_build_object('seatId', s.id, 'status', 'available', 'version', s.version)) FROM s),
                        '[]'::json) AS changes
          FROM b`,
-      [bookingId, userId, refundCents],
     );
-    const row = rows[0];
     if (!row) throw new AppError('ALREADY_CANCELLED', 'this booking is already cancelled');
     return { bookingId, eventId: facts.event_id, refundCents, changes: row.changes };
   });

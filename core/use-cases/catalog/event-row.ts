@@ -1,38 +1,41 @@
+import { z } from 'zod';
 import type { EventDetail, EventSummary } from '../../contract/http.js';
 import type { AdmissionSettings } from '../../contract/primitives.js';
+import { sql } from '../../db/sql.js';
 import { eventStatus } from '../../domain/event-status.js';
 
 /** Columns every event query selects, with the live seat counts. */
-export const EVENT_COLUMNS = `e.id, e.name, e.venue, e.starts_at, e.sale_starts_at, e.cancelled_at,
+export const EVENT_COLUMNS = sql.fragment`e.id, e.name, e.venue, e.starts_at, e.sale_starts_at, e.cancelled_at,
   e.max_seats_per_user, e.hold_ttl_seconds, e.capacity,
   e.admission_max_active, e.admission_admit_per_tick, e.admission_tick_ms, e.admission_session_ttl_seconds,
   e.admission_target_hold_p95_ms, e.admission_auto,
   e.owner_id, e.venue_id, e.series, e.presale_starts_at, e.refund_percent,
   (SELECT count(*) FROM seats s WHERE s.event_id = e.id AND s.status = 'available') AS available`;
 
-export interface EventRow {
-  id: string;
-  name: string;
-  venue: string;
-  starts_at: Date;
-  sale_starts_at: Date;
-  cancelled_at: Date | null;
-  max_seats_per_user: number;
-  hold_ttl_seconds: number;
-  capacity: number;
-  admission_max_active: number;
-  admission_admit_per_tick: number;
-  admission_tick_ms: number;
-  admission_session_ttl_seconds: number;
-  admission_target_hold_p95_ms: number;
-  admission_auto: boolean;
-  owner_id: string | null;
-  venue_id: string | null;
-  series: string | null;
-  presale_starts_at: Date | null;
-  refund_percent: number;
-  available: number;
-}
+export const EventRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  venue: z.string(),
+  starts_at: z.date(),
+  sale_starts_at: z.date(),
+  cancelled_at: z.date().nullable(),
+  max_seats_per_user: z.number(),
+  hold_ttl_seconds: z.number(),
+  capacity: z.number(),
+  admission_max_active: z.number(),
+  admission_admit_per_tick: z.number(),
+  admission_tick_ms: z.number(),
+  admission_session_ttl_seconds: z.number(),
+  admission_target_hold_p95_ms: z.number(),
+  admission_auto: z.boolean(),
+  owner_id: z.string().nullable(),
+  venue_id: z.string().nullable(),
+  series: z.string().nullable(),
+  presale_starts_at: z.date().nullable(),
+  refund_percent: z.number(),
+  available: z.number(),
+});
+export type EventRow = z.infer<typeof EventRow>;
 
 export function admissionOf(r: EventRow): AdmissionSettings {
   return {

@@ -1,7 +1,10 @@
+import type { FragmentSqlToken, QuerySqlToken } from 'slonik';
+import { z } from 'zod';
 import type { EventListQuery, EventSummary } from '../../contract/http.js';
-import type { Queryable } from '../../db/pool.js';
+import type { Db } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { decodeTimeIdCursor, type Page, toPage } from '../../domain/page-cursor.js';
-import { EVENT_COLUMNS, type EventRow, toEventSummary } from './event-row.js';
+import { EVENT_COLUMNS, EventRow, toEventSummary } from './event-row.js';
 import { isoMicrosSql } from './iso-micros-sql.js';
 import { likePattern } from './like-pattern.js';
 
@@ -18,18 +21,17 @@ import { likePattern } from './like-pattern.js';
 export type TextStrategy = 'window' | 'match';
 export const TEXT_WINDOW_ROWS = 1000;
 
+const PagedEventRow = EventRow.extend({ at: z.string() });
+
 /**
  * The catalog: events that are not cancelled, soonest first, keyset-paged by (starts_at, id).
  * Without `from` only upcoming events are listed. Only the filters given become conditions, so
  * each query is planned for its own filters; the indexes of migration 1733000005000 serve them
  * in (starts_at, id) order.
  */
-export async function listEvents(db: Queryable, now: Date, query: Partial<EventListQuery> = {}): Promise<Page<EventSummary>> {
+export async function listEvents(db: Db, now: Date, query: Partial<EventListQuery> = {}): Promise<Page<EventSummary>> {
   const limit = query.limit ?? 100;
-  const run = async (strategy: TextStrategy) => {
-    const { text, values } = eventListSql(now, query, limit, strategy);
-    return (await db.query<EventRow & { at: string }>(text, values)).rows;
-  };
+  const run = async (strategy: TextStrategy) => [...(await db.any(eventListSql(now, query, limit, strategy)))];
   let rows = await run('window');
   if (query.q && rows.length <= limit) rows = await run('match');
   return toPage(
@@ -46,38 +48,39 @@ export function eventListSql(
   query: Partial<EventListQuery>,
   limit: number,
   strategy: TextStrategy,
-): { text: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const param = (v: unknown) => {
-    values.push(v);
-    return `$${values.length}`;
-  };
-  const where = ['e.cancelled_at IS NULL', `e.starts_at > ${param(query.from ?? now)}`];
-  if (query.to) where.push(`e.starts_at < ${param(query.to)}`);
-  if (query.venueId) where.push(`e.venue_id = ${param(query.venueId)}`);
-  if (query.series) where.push(`e.series = ${param(query.series)}`);
+): QuerySqlToken<typeof PagedEventRow> {
+  const and = (parts: readonly FragmentSqlToken[]) => sql.join(parts, sql.fragment` AND `);
+  const where = [
+    sql.fragment`e.cancelled_at IS NULL`,
+    sql.fragment`e.starts_at > ${query.from ?? now.toISOString()}::timestamptz`,
+  ];
+  if (query.to) where.push(sql.fragment`e.starts_at < ${query.to}::timestamptz`);
+  if (query.venueId) where.push(sql.fragment`e.venue_id = ${query.venueId}`);
+  if (query.series) where.push(sql.fragment`e.series = ${query.series}`);
   if (query.cursor) {
     const [at, id] = decodeTimeIdCursor(query.cursor);
-    where.push(`(e.starts_at, e.id) > (${param(at)}::timestamptz, ${param(id)}::uuid)`);
+    where.push(sql.fragment`(e.starts_at, e.id) > (${at}::timestamptz, ${id}::uuid)`);
   }
   // The expression of the trigram index events_catalog_text.
-  const text = query.q ? `(e.name || ' ' || e.venue) ILIKE ${param(likePattern(query.q))}` : null;
-  const outer: string[] = [];
-  if (query.available) outer.push(`EXISTS (SELECT 1 FROM seats a WHERE a.event_id = e.id AND a.status = 'available')`);
-  let from = 'events e';
-  let cte = '';
+  const text = query.q ? sql.fragment`(e.name || ' ' || e.venue) ILIKE ${likePattern(query.q)}` : null;
+  const outer: FragmentSqlToken[] = [];
+  if (query.available)
+    outer.push(sql.fragment`EXISTS (SELECT 1 FROM seats a WHERE a.event_id = e.id AND a.status = 'available')`);
+  let from = sql.fragment`events e`;
+  let cte = sql.fragment``;
   if (text && strategy === 'window') {
-    from = `(SELECT * FROM events e WHERE ${where.join(' AND ')} ORDER BY e.starts_at, e.id LIMIT ${TEXT_WINDOW_ROWS}) e`;
+    from = sql.fragment`(SELECT * FROM events e WHERE ${and(where)} ORDER BY e.starts_at, e.id LIMIT ${TEXT_WINDOW_ROWS}) e`;
     outer.push(text);
   } else if (text) {
-    cte = `WITH m AS MATERIALIZED (SELECT e.id FROM events e WHERE ${text} AND e.cancelled_at IS NULL) `;
-    from = 'm JOIN events e ON e.id = m.id';
+    cte = sql.fragment`WITH m AS MATERIALIZED (SELECT e.id FROM events e WHERE ${text} AND e.cancelled_at IS NULL) `;
+    from = sql.fragment`m JOIN events e ON e.id = m.id`;
     outer.push(...where);
   } else {
     outer.push(...where);
   }
-  const sql = `${cte}SELECT ${EVENT_COLUMNS}, ${isoMicrosSql('e.starts_at')} AS at FROM ${from}
-      ${outer.length ? `WHERE ${outer.join(' AND ')}` : ''}
-      ORDER BY e.starts_at, e.id LIMIT ${param(limit + 1)}`;
-  return { text: sql, values };
+  return sql.type(
+    PagedEventRow,
+  )`${cte}SELECT ${EVENT_COLUMNS}, ${isoMicrosSql(sql.identifier(['e', 'starts_at']))} AS at FROM ${from}
+      ${outer.length ? sql.fragment`WHERE ${and(outer)}` : sql.fragment``}
+      ORDER BY e.starts_at, e.id LIMIT ${limit + 1}`;
 }

@@ -1,11 +1,13 @@
+import { z } from 'zod';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { createEvent } from './create-event.js';
 import type { EventDefaults } from './event-defaults.js';
 
 /** Seeds one on-sale demo event when the database has no events at all; returns its id. */
 export async function seedDemoEvent(pool: Pool, defaults: EventDefaults, now: Date): Promise<string | null> {
-  const { rows } = await pool.query<{ n: number }>('SELECT count(*) AS n FROM events');
-  if ((rows[0]?.n ?? 0) > 0) return null;
+  const events = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*) AS n FROM events`);
+  if (events > 0) return null;
   const event = await createEvent(
     pool,
     {

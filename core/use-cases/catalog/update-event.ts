@@ -1,5 +1,7 @@
+import type { FragmentSqlToken, PrimitiveValueExpression } from 'slonik';
 import type { EventDetail, UpdateEventBody } from '../../contract/http.js';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { AppError } from '../../domain/app-error.js';
@@ -9,7 +11,7 @@ import { getEvent } from './get-event.js';
 import { lockManagedEvent } from './lock-managed-event.js';
 
 /** Each column and the body field that sets it; only the fields present are written. */
-const COLUMNS: readonly (readonly [string, (b: UpdateEventBody) => unknown])[] = [
+const COLUMNS: readonly (readonly [string, (b: UpdateEventBody) => PrimitiveValueExpression | undefined])[] = [
   ['name', (b) => b.name],
   ['venue', (b) => b.venue],
   ['starts_at', (b) => b.startsAt],
@@ -35,20 +37,20 @@ export async function updateEvent(
   actor: Actor,
   now: Date,
 ): Promise<EventDetail> {
-  const sets: string[] = [];
-  const values: unknown[] = [eventId];
+  const sets: FragmentSqlToken[] = [];
   for (const [column, pick] of COLUMNS) {
     const value = pick(body);
     if (value === undefined) continue;
-    values.push(value);
-    sets.push(`${column} = $${values.length}`);
+    sets.push(sql.fragment`${sql.identifier([column])} = ${value}`);
   }
   if (sets.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to update');
   await withTransaction(pool, async (tx) => {
     const current = await lockManagedEvent(tx, actor, eventId);
     if (current.cancelled) throw new AppError('CONFLICT', 'a cancelled event cannot be changed');
     if (body.venueId) await getManagedVenueRow(tx, actor, body.venueId, true);
-    await tx.query(`UPDATE events SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, values);
+    await tx.query(
+      sql.typeAlias('void')`UPDATE events SET ${sql.join(sets, sql.fragment`, `)}, updated_at = now() WHERE id = ${eventId}`,
+    );
     await writeAudit(tx, {
       actorId: actor.userId,
       action: 'event.updated',

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { CommandPayload, ConfirmReply } from '../../contract/commands.js';
-import type { SeatChange } from '../../contract/pushes.js';
-import type { Pool, PoolClient } from '../../db/pool.js';
+import { SeatChange } from '../../contract/pushes.js';
+import type { Pool, Tx } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { AppError } from '../../domain/app-error.js';
 import { isSaleOpen } from '../../domain/event-status.js';
@@ -27,19 +29,30 @@ function newReference(): string {
   return `EV${[...bytes].map((b) => REFERENCE_ALPHABET[b % REFERENCE_ALPHABET.length]).join('')}`;
 }
 
-interface HoldRow {
-  id: string;
-  user_id: string;
-  event_id: string;
-  status: string;
-  is_live: boolean;
-  seat_count: number;
-  total_cents: number;
-  cancelled_at: Date | null;
-  sale_starts_at: Date;
-  starts_at: Date;
-  seats: PlacedSeat[];
-}
+const PlacedSeatJson = z.object({
+  id: z.string(),
+  section: z.string(),
+  sectionRank: z.number(),
+  row: z.number(),
+  number: z.number(),
+  priceCents: z.number(),
+}) satisfies z.ZodType<PlacedSeat>;
+
+const HoldRow = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  event_id: z.string(),
+  status: z.string(),
+  is_live: z.boolean(),
+  seat_count: z.number(),
+  total_cents: z.number(),
+  cancelled_at: z.date().nullable(),
+  sale_starts_at: z.date(),
+  starts_at: z.date(),
+  seats: z.array(PlacedSeatJson),
+});
+
+const MovedRow = z.object({ changes: z.array(SeatChange), others: z.number() });
 
 /**
  * `hold:confirm` with mock payment. Lock order event (KEY SHARE) -> hold -> seats in id order, as
@@ -64,21 +77,15 @@ export async function confirmHold(
   });
 }
 
-async function confirmInTx(
-  tx: PoolClient,
-  ref: IdempotencyRef,
-  p: CommandPayload<'hold:confirm'>,
-  now: Date,
-): Promise<ConfirmResult> {
+async function confirmInTx(tx: Tx, ref: IdempotencyRef, p: CommandPayload<'hold:confirm'>, now: Date): Promise<ConfirmResult> {
   // Presale holds (see writeHold) confirm from the presale start. The event row first (KEY SHARE),
   // then the hold: the order every seat transaction uses, so an event cancellation (which takes
   // the event row exclusively first) can never deadlock with us. The CTE is scanned before the
   // hold row is locked (row locks are taken above the join).
-  const { rows } = await tx.query<HoldRow>({
-    name: 'confirm-lock-hold',
-    text: `WITH e AS MATERIALIZED (
+  const hold = await tx.maybeOne(
+    sql.type(HoldRow)`WITH e AS MATERIALIZED (
        SELECT id, cancelled_at, coalesce(presale_starts_at, sale_starts_at) AS sale_starts_at, starts_at FROM events
-        WHERE id = (SELECT event_id FROM holds WHERE id = $1) FOR KEY SHARE
+        WHERE id = (SELECT event_id FROM holds WHERE id = ${p.holdId}) FOR KEY SHARE
      )
      SELECT h.id, h.user_id, h.event_id, h.status, h.expires_at > now() AS is_live, h.seat_count, h.total_cents,
             e.cancelled_at, e.sale_starts_at, e.starts_at,
@@ -87,10 +94,8 @@ async function confirmInTx(
                FROM hold_seats hs JOIN seats s ON s.id = hs.seat_id JOIN sections sec ON sec.id = s.section_id
               WHERE hs.hold_id = h.id) AS seats
        FROM holds h JOIN e ON e.id = h.event_id
-      WHERE h.id = $1 FOR UPDATE OF h`,
-    values: [p.holdId],
-  });
-  const hold = rows[0];
+      WHERE h.id = ${p.holdId} FOR UPDATE OF h`,
+  );
   if (!hold || hold.user_id !== ref.userId) throw new AppError('HOLD_NOT_FOUND', 'no such hold');
   if (hold.status !== 'active') {
     // A duplicate of this very request may have confirmed it while we waited for the row lock.
@@ -115,14 +120,14 @@ async function confirmInTx(
     totalCents: hold.total_cents,
     status: 'confirmed',
   };
-  const { rows: moved } = await tx.query<{ changes: SeatChange[]; others: number }>(
-    `WITH h AS (
+  const result = await tx.maybeOne(
+    sql.type(MovedRow)`WITH h AS (
        UPDATE holds SET status = 'confirmed', ended_at = now()
-        WHERE id = $1 AND status = 'active' AND expires_at > now()
+        WHERE id = ${p.holdId} AND status = 'active' AND expires_at > now()
        RETURNING id, event_id, user_id, total_cents
      ), b AS (
        INSERT INTO bookings (id, reference, event_id, user_id, hold_id, total_cents)
-       SELECT $2, $3, event_id, user_id, id, total_cents FROM h RETURNING id
+       SELECT ${bookingId}::uuid, ${reply.reference}::text, event_id, user_id, id, total_cents FROM h RETURNING id
      ), lk AS MATERIALIZED (
        SELECT id FROM seats WHERE hold_id = (SELECT id FROM h) ORDER BY id FOR UPDATE
      ), s AS (
@@ -137,29 +142,17 @@ async function confirmInTx(
         WHERE offer_hold_id = (SELECT id FROM h) AND status = 'offered'
      ), a AS (
        INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
-       SELECT user_id, 'booking.confirmed', event_id, 'booking', $2::text,
+       SELECT user_id, 'booking.confirmed', event_id, 'booking', ${bookingId}::text,
               jsonb_build_object('holdId', id, 'totalCents', total_cents, 'payment', 'mock') FROM h
      ), i AS (
        INSERT INTO idempotency_records (user_id, key, command, request_hash, reply)
-       SELECT user_id, $4, $5, $6, $7::jsonb FROM h
+       SELECT user_id, ${ref.key}::text, ${ref.command}::text, ${ref.requestHash}::text, ${JSON.stringify(reply)}::jsonb FROM h
      )
      SELECT coalesce((SELECT json_agg(json_build_object('seatId', s.id, 'status', 'sold', 'version', s.version)) FROM s),
                      '[]'::json) AS changes,
-            (SELECT count(*) FROM holds o WHERE o.user_id = $8 AND o.event_id = $9 AND o.status = 'active' AND o.id <> $1)
-              AS others`,
-    [
-      p.holdId,
-      bookingId,
-      reply.reference,
-      ref.key,
-      ref.command,
-      ref.requestHash,
-      JSON.stringify(reply),
-      ref.userId,
-      hold.event_id,
-    ],
+            (SELECT count(*) FROM holds o WHERE o.user_id = ${ref.userId} AND o.event_id = ${hold.event_id} AND o.status = 'active'
+                AND o.id <> ${p.holdId}) AS others`,
   );
-  const result = moved[0];
   if (!result || result.changes.length !== hold.seat_count) {
     // The hold row was locked and live, so this means its seats moved under us: abort it all.
     throw new Error(`confirm ${p.holdId}: ${result?.changes.length ?? 0} of ${hold.seat_count} seats sold; rolling back`);

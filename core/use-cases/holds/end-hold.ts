@@ -1,5 +1,16 @@
-import type { SeatChange } from '../../contract/pushes.js';
-import type { Queryable } from '../../db/pool.js';
+import { z } from 'zod';
+import { SeatChange } from '../../contract/pushes.js';
+import type { Db } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
+
+const EndedRow = z.object({
+  id: z.string(),
+  event_id: z.string(),
+  user_id: z.string(),
+  source: z.enum(['user', 'waitlist']),
+  seat_count: z.number(),
+  changes: z.array(SeatChange),
+});
 
 export interface EndedHold {
   id: string;
@@ -26,22 +37,15 @@ export interface EndHoldRequest {
  * `expires_at <= now()`, the exact complement of confirm's `expires_at > now()`, so for any
  * instant exactly one of them can match. Returns null when the guard did not match.
  */
-export async function endHold(tx: Queryable, r: EndHoldRequest): Promise<EndedHold | null> {
-  const { rows } = await tx.query<{
-    id: string;
-    event_id: string;
-    user_id: string;
-    source: 'user' | 'waitlist';
-    seat_count: number;
-    changes: SeatChange[];
-  }>(
-    `WITH e AS MATERIALIZED (
-       SELECT id FROM events WHERE id = (SELECT event_id FROM holds WHERE id = $1::uuid) FOR KEY SHARE
+export async function endHold(tx: Db, r: EndHoldRequest): Promise<EndedHold | null> {
+  const row = await tx.maybeOne(
+    sql.type(EndedRow)`WITH e AS MATERIALIZED (
+       SELECT id FROM events WHERE id = (SELECT event_id FROM holds WHERE id = ${r.holdId}::uuid) FOR KEY SHARE
      ), h AS (
-       UPDATE holds SET status = $2::text, ended_at = now()
-        WHERE id = $1::uuid AND event_id = (SELECT id FROM e) AND status = 'active'
-          AND ($3::uuid IS NULL OR user_id = $3::uuid)
-          AND ($2::text <> 'expired' OR expires_at <= now())
+       UPDATE holds SET status = ${r.to}::text, ended_at = now()
+        WHERE id = ${r.holdId}::uuid AND event_id = (SELECT id FROM e) AND status = 'active'
+          AND (${r.userId}::uuid IS NULL OR user_id = ${r.userId}::uuid)
+          AND (${r.to}::text <> 'expired' OR expires_at <= now())
        RETURNING id, event_id, user_id, source, seat_count
      ), lk AS MATERIALIZED (
        SELECT id FROM seats WHERE hold_id = (SELECT id FROM h) ORDER BY id FOR UPDATE
@@ -54,15 +58,13 @@ export async function endHold(tx: Queryable, r: EndHoldRequest): Promise<EndedHo
         WHERE offer_hold_id = (SELECT id FROM h) AND status = 'offered'
      ), a AS (
        INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
-       SELECT $4::uuid, 'hold.' || $2::text, event_id, 'hold', id::text, jsonb_build_object('seats', seat_count) FROM h
+       SELECT ${r.actorId}::uuid, 'hold.' || ${r.to}::text, event_id, 'hold', id::text, jsonb_build_object('seats', seat_count) FROM h
      )
      SELECT h.id, h.event_id, h.user_id, h.source, h.seat_count,
             coalesce((SELECT json_agg(json_build_object('seatId', s.id, 'status', 'available', 'version', s.version)) FROM s),
                      '[]'::json) AS changes
        FROM h`,
-    [r.holdId, r.to, r.userId, r.actorId],
   );
-  const row = rows[0];
   if (!row) return null;
   return {
     id: row.id,

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { type EndedHold, endHold } from './end-hold.js';
 
@@ -12,20 +14,21 @@ export function expireHold(pool: Pool, holdId: string): Promise<EndedHold | null
 
 /** Holds past their time that are still active: what the cron sweep hands to expireHold. */
 export async function findOverdueHolds(pool: Pool, limit: number): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>(
-    `SELECT id FROM holds WHERE status = 'active' AND expires_at <= now() ORDER BY expires_at LIMIT $1`,
-    [limit],
+  const ids = await pool.anyFirst(
+    sql.type(z.object({ id: z.string() }))`SELECT id FROM holds WHERE status = 'active' AND expires_at <= now()
+      ORDER BY expires_at LIMIT ${limit}`,
   );
-  return rows.map((r) => r.id);
+  return [...ids];
 }
 
 /** Milliseconds until a still-active hold is due, in Postgres's clock; null once it has ended. */
 export async function findMsUntilExpiry(pool: Pool, holdId: string): Promise<number | null> {
-  const { rows } = await pool.query<{ ms: number }>(
-    `SELECT extract(epoch FROM expires_at - now()) * 1000 AS ms FROM holds WHERE id = $1 AND status = 'active'`,
-    [holdId],
+  // extract() is numeric: pg's text, a number once parsed.
+  const ms = await pool.maybeOneFirst(
+    sql.type(z.object({ ms: z.coerce.number() }))`SELECT extract(epoch FROM expires_at - now()) * 1000 AS ms FROM holds
+      WHERE id = ${holdId} AND status = 'active'`,
   );
-  return rows[0] ? Number(rows[0].ms) : null;
+  return ms;
 }
 
 /**

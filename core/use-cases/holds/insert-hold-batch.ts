@@ -1,6 +1,10 @@
+import { z } from 'zod';
 import type { SeatChange } from '../../contract/pushes.js';
-import type { PoolClient } from '../../db/pool.js';
+import type { Tx } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import type { LockedSeat } from './insert-hold.js';
+
+const MovedSeat = z.object({ seatId: z.string(), version: z.number(), holdId: z.string() });
 
 export interface BatchHold {
   holdId: string;
@@ -20,7 +24,7 @@ export interface BatchHold {
  * throws (rolling the batch back) unless every seat moved: the batch is written whole or not at all.
  */
 export async function insertHoldBatch(
-  tx: PoolClient,
+  tx: Tx,
   eventId: string,
   expiresAt: Date,
   holds: readonly BatchHold[],
@@ -37,47 +41,60 @@ export async function insertHoldBatch(
       seatPrices.push(s.priceCents);
     }
   }
-  const { rows } = await tx.query<{ seatId: string; version: number; holdId: string }>({
-    name: 'hold-batch-insert',
-    text: `WITH h AS (
+  const holdIds = sql.array(
+    holds.map((h) => h.holdId),
+    'uuid',
+  );
+  const userIds = sql.array(
+    holds.map((h) => h.userId),
+    'uuid',
+  );
+  const seatIdList = sql.array(seatIds, 'uuid');
+  const seatHoldList = sql.array(seatHolds, 'uuid');
+  const rows = await tx.any(
+    sql.type(MovedSeat)`WITH h AS (
        INSERT INTO holds (id, event_id, user_id, source, seat_count, total_cents, expires_at)
-       SELECT x.id, $1::uuid, x.user_id, 'user', x.seat_count, x.total, $2::timestamptz
-         FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::int[]) AS x(id, user_id, seat_count, total)
+       SELECT x.id, ${eventId}::uuid, x.user_id, 'user', x.seat_count, x.total, ${sql.timestamp(expiresAt)}
+         FROM unnest(${holdIds}, ${userIds}, ${sql.array(
+           holds.map((h) => h.seats.length),
+           'int4',
+         )}, ${sql.array(
+           holds.map((h) => h.totalCents),
+           'int4',
+         )}) AS x(id, user_id, seat_count, total)
      ), s AS (
        UPDATE seats SET status = 'held', hold_id = x.hold_id, version = seats.version + 1
-         FROM unnest($7::uuid[], $8::uuid[], $9::int[]) AS x(id, hold_id, version)
-        WHERE seats.id = x.id AND seats.event_id = $1::uuid AND seats.version = x.version AND seats.status = 'available'
+         FROM unnest(${seatIdList}, ${seatHoldList}, ${sql.array(seatVersions, 'int4')}) AS x(id, hold_id, version)
+        WHERE seats.id = x.id AND seats.event_id = ${eventId}::uuid AND seats.version = x.version AND seats.status = 'available'
        RETURNING seats.id, seats.version, seats.hold_id
      ), hs AS (
        INSERT INTO hold_seats (hold_id, seat_id, price_cents)
-       SELECT x.hold_id, x.id, x.price FROM unnest($8::uuid[], $7::uuid[], $10::int[]) AS x(hold_id, id, price)
+       SELECT x.hold_id, x.id, x.price FROM unnest(${seatHoldList}, ${seatIdList}, ${sql.array(seatPrices, 'int4')}) AS x(hold_id, id, price)
      ), a AS (
        INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
-       SELECT x.user_id, 'hold.created', $1::uuid, 'hold', x.id::text, x.data
-         FROM unnest($3::uuid[], $4::uuid[], $11::jsonb[]) AS x(id, user_id, data)
+       SELECT x.user_id, 'hold.created', ${eventId}::uuid, 'hold', x.id::text, x.data
+         FROM unnest(${holdIds}, ${userIds}, ${sql.array(
+           holds.map((h) => JSON.stringify(h.audit)),
+           'jsonb',
+         )}) AS x(id, user_id, data)
      ), i AS (
        INSERT INTO idempotency_records (user_id, key, command, request_hash, reply)
-       SELECT * FROM unnest($4::uuid[], $12::text[], $13::text[], $14::text[], $15::jsonb[])
+       SELECT * FROM unnest(${userIds}, ${sql.array(
+         holds.map((h) => h.idempotency.key),
+         'text',
+       )}, ${sql.array(
+         holds.map((h) => h.idempotency.command),
+         'text',
+       )}, ${sql.array(
+         holds.map((h) => h.idempotency.requestHash),
+         'text',
+       )}, ${sql.array(
+         holds.map((h) => JSON.stringify(h.idempotency.reply)),
+         'jsonb',
+       )})
      )
      SELECT s.id AS "seatId", s.version, s.hold_id AS "holdId" FROM s`,
-    values: [
-      eventId,
-      expiresAt,
-      holds.map((h) => h.holdId),
-      holds.map((h) => h.userId),
-      holds.map((h) => h.seats.length),
-      holds.map((h) => h.totalCents),
-      seatIds,
-      seatHolds,
-      seatVersions,
-      seatPrices,
-      holds.map((h) => JSON.stringify(h.audit)),
-      holds.map((h) => h.idempotency.key),
-      holds.map((h) => h.idempotency.command),
-      holds.map((h) => h.idempotency.requestHash),
-      holds.map((h) => JSON.stringify(h.idempotency.reply)),
-    ],
-  });
+  );
   if (rows.length !== seatIds.length) {
     throw new Error(`hold batch: ${rows.length} of ${seatIds.length} seats moved; rolling back`);
   }

@@ -1,20 +1,23 @@
-import type { HoldReply } from '../../contract/commands.js';
-import type { PoolClient } from '../../db/pool.js';
+import { z } from 'zod';
+import { HoldReply } from '../../contract/commands.js';
+import type { Tx } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { AppError } from '../../domain/app-error.js';
 import type { CandidateSeat } from '../../domain/decide-hold.js';
 import type { SaleWindow } from '../../domain/event-status.js';
 
-export interface SeatRow {
-  id: string;
-  status: CandidateSeat['status'];
-  version: number;
-  row: number;
-  number: number;
-  section: string;
-  section_rank: number;
-  price_cents: number;
-  section_id: string;
-}
+export const SeatRow = z.object({
+  id: z.string(),
+  status: z.enum(['available', 'held', 'sold']) satisfies z.ZodType<CandidateSeat['status']>,
+  version: z.number(),
+  row: z.number(),
+  number: z.number(),
+  section: z.string(),
+  section_rank: z.number(),
+  price_cents: z.number(),
+  section_id: z.string(),
+});
+export type SeatRow = z.infer<typeof SeatRow>;
 
 export function toCandidate(s: SeatRow): CandidateSeat {
   return {
@@ -30,13 +33,14 @@ export function toCandidate(s: SeatRow): CandidateSeat {
   };
 }
 
-export interface StoredReply {
-  userId: string;
-  key: string;
-  command: string;
-  requestHash: string;
-  reply: HoldReply;
-}
+const StoredReply = z.object({
+  userId: z.string(),
+  key: z.string(),
+  command: z.string(),
+  requestHash: z.string(),
+  reply: HoldReply,
+});
+export type StoredReply = z.infer<typeof StoredReply>;
 
 export interface BatchFactsRow {
   sale: SaleWindow;
@@ -51,18 +55,18 @@ export interface BatchFactsRow {
   free: SeatRow[];
 }
 
-interface Row {
-  cancelled_at: Date | null;
-  sale_starts_at: Date;
-  starts_at: Date;
-  max_seats_per_user: number;
-  expires_at: Date;
-  counts: { userId: string; n: number }[];
-  stored: StoredReply[];
-  seats: SeatRow[];
-  free: SeatRow[];
-  known: string[];
-}
+const Row = z.object({
+  cancelled_at: z.date().nullable(),
+  sale_starts_at: z.date(),
+  starts_at: z.date(),
+  max_seats_per_user: z.number(),
+  expires_at: z.date(),
+  counts: z.array(z.object({ userId: z.string(), n: z.number() })),
+  stored: z.array(StoredReply),
+  seats: z.array(SeatRow),
+  free: z.array(SeatRow),
+  known: z.array(z.string()),
+});
 
 /**
  * One statement, run after the batch's event and per-user locks (a later statement, so its
@@ -78,30 +82,36 @@ interface Row {
  * does not use are free again at its commit.
  */
 export async function lockBatchFacts(
-  tx: PoolClient,
+  tx: Tx,
   eventId: string,
   users: readonly string[],
   keys: readonly { userId: string; key: string }[],
   namedSeatIds: readonly string[],
   windows: readonly { section: string | null; size: number }[],
 ): Promise<BatchFactsRow> {
-  const { rows } = await tx.query<Row>({
-    name: 'hold-batch-facts',
-    text: `WITH named AS MATERIALIZED (
+  const named = sql.array(namedSeatIds, 'uuid');
+  const ev = await tx.maybeOne(
+    sql.type(Row)`WITH named AS MATERIALIZED (
        SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section,
               sec.position AS section_rank, sec.price_cents
          FROM seats s JOIN sections sec ON sec.id = s.section_id
-        WHERE s.event_id = $1 AND s.id = ANY($5::uuid[])
+        WHERE s.event_id = ${eventId} AND s.id = ANY(${named})
         ORDER BY s.id FOR UPDATE OF s SKIP LOCKED
      ), free AS MATERIALIZED (
-       SELECT f.* FROM unnest($6::text[], $7::int[]) AS w(section, size) CROSS JOIN LATERAL (
+       SELECT f.* FROM unnest(${sql.array(
+         windows.map((w) => w.section),
+         'text',
+       )}, ${sql.array(
+         windows.map((w) => w.size),
+         'int4',
+       )}) AS w(section, size) CROSS JOIN LATERAL (
          SELECT p.id, 'available' AS status, p.version, p.row, p.number, p.section_id, sec.name AS section,
                 sec.position AS section_rank, sec.price_cents
            FROM sections sec CROSS JOIN LATERAL (
                   SELECT s.id, s.version, s.row, s.number, s.section_id FROM seats s
                    WHERE s.section_id = sec.id AND s.status = 'available'
                    ORDER BY s.row, s.number LIMIT w.size FOR UPDATE OF s SKIP LOCKED) p
-          WHERE sec.event_id = $1 AND (w.section IS NULL OR sec.name = w.section)
+          WHERE sec.event_id = ${eventId} AND (w.section IS NULL OR sec.name = w.section)
           ORDER BY sec.position, p.row, p.number LIMIT w.size) f
      )
      SELECT e.cancelled_at, coalesce(e.presale_starts_at, e.sale_starts_at) AS sale_starts_at, e.starts_at, e.max_seats_per_user,
@@ -111,26 +121,22 @@ export async function lockBatchFacts(
                   WHERE h.user_id = u.id AND h.event_id = e.id AND h.status = 'active' AND h.expires_at > now())
               + (SELECT count(*) FROM bookings b JOIN booked_seats bs ON bs.booking_id = b.id
                   WHERE b.user_id = u.id AND b.event_id = e.id AND b.status = 'confirmed'))), '[]'::json)
-               FROM unnest($2::uuid[]) AS u(id)) AS counts,
+               FROM unnest(${sql.array(users, 'uuid')}) AS u(id)) AS counts,
             (SELECT coalesce(json_agg(json_build_object('userId', r.user_id, 'key', r.key, 'command', r.command,
                                                         'requestHash', r.request_hash, 'reply', r.reply)), '[]'::json)
-               FROM unnest($3::uuid[], $4::text[]) AS k(user_id, key)
+               FROM unnest(${sql.array(
+                 keys.map((k) => k.userId),
+                 'uuid',
+               )}, ${sql.array(
+                 keys.map((k) => k.key),
+                 'text',
+               )}) AS k(user_id, key)
                JOIN idempotency_records r ON r.user_id = k.user_id AND r.key = k.key) AS stored,
             (SELECT coalesce(json_agg(n ORDER BY n.id), '[]'::json) FROM named n) AS seats,
             (SELECT coalesce(json_agg(f), '[]'::json) FROM free f) AS free,
-            (SELECT coalesce(array_agg(s.id), '{}') FROM seats s WHERE s.event_id = e.id AND s.id = ANY($5::uuid[])) AS known
-       FROM events e WHERE e.id = $1`,
-    values: [
-      eventId,
-      users,
-      keys.map((k) => k.userId),
-      keys.map((k) => k.key),
-      namedSeatIds,
-      windows.map((w) => w.section),
-      windows.map((w) => w.size),
-    ],
-  });
-  const ev = rows[0];
+            (SELECT coalesce(array_agg(s.id), '{}') FROM seats s WHERE s.event_id = e.id AND s.id = ANY(${named})) AS known
+       FROM events e WHERE e.id = ${eventId}`,
+  );
   if (!ev) throw new AppError('NOT_FOUND', 'no such event');
   const lockedIds = new Set(ev.seats.map((s) => s.id));
   return {

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { HoldReply } from '../../contract/commands.js';
+import { z } from 'zod';
+import { HoldReply } from '../../contract/commands.js';
 import type { SeatRef } from '../../contract/primitives.js';
 import type { SeatChange } from '../../contract/pushes.js';
-import type { PoolClient } from '../../db/pool.js';
+import type { Tx } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { AppError } from '../../domain/app-error.js';
 import { decideHold } from '../../domain/decide-hold.js';
 import { toSeatRef, totalCents } from '../../domain/order-seats.js';
 import { insertWaitlistEntry } from '../waitlist/insert-waitlist-entry.js';
 import { insertHold } from './insert-hold.js';
-import { type SeatRow, toCandidate } from './lock-batch-facts.js';
+import { SeatRow, toCandidate } from './lock-batch-facts.js';
 
 export interface HoldAttempt {
   eventId: string;
@@ -34,15 +36,16 @@ export type HoldOutcome =
   /** Best available lost some chosen seats to a concurrent hold: choose again without them. */
   | { kind: 'stale'; lost: string[] };
 
-interface EventFacts {
-  cancelled_at: Date | null;
-  sale_starts_at: Date;
-  starts_at: Date;
-  max_seats_per_user: number;
-  expires_at: Date;
-  current: number;
-  stored: { command: string; request_hash: string; reply: HoldReply } | null;
-}
+const EventFacts = z.object({
+  cancelled_at: z.date().nullable(),
+  sale_starts_at: z.date(),
+  starts_at: z.date(),
+  max_seats_per_user: z.number(),
+  expires_at: z.date(),
+  current: z.number(),
+  stored: z.object({ command: z.string(), request_hash: z.string(), reply: HoldReply }).nullable(),
+  seats: z.array(SeatRow),
+});
 
 /**
  * The transaction of one hold. Statements, in order:
@@ -54,33 +57,30 @@ interface EventFacts {
  * 3. the optional waitlist entry for the shortfall;
  * 4. the hold, guarded seat moves, audit and idempotency record (insertHold).
  */
-export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOutcome> {
+export async function writeHold(tx: Tx, a: HoldAttempt): Promise<HoldOutcome> {
   // Holds open at the presale start: before the sale only presale code holders are admitted, and
   // an admission is what a hold needs. Runs after the event and per-user locks (taken with
   // BEGIN): one statement locks the seat rows in id order (overlapping holds queue up instead of deadlocking; locked rows are re-read at
   // their newest version) and reads the event, the user's seat count and a stored reply.
-  const { rows: facts } = await tx.query<EventFacts & { seats: SeatRow[] }>({
-    name: a.chosenForUs ? 'hold-lock-chosen-seats' : 'hold-lock-named-seats',
-    text: `WITH locked AS MATERIALIZED (
+  const ev = await tx.maybeOne(
+    sql.type(EventFacts)`WITH locked AS MATERIALIZED (
        SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.position AS section_rank,
               sec.price_cents
          FROM seats s JOIN sections sec ON sec.id = s.section_id
-        WHERE s.event_id = $1 AND s.id = ANY($4::uuid[])
-        ORDER BY s.id FOR UPDATE OF s ${a.chosenForUs ? 'SKIP LOCKED' : ''}
+        WHERE s.event_id = ${a.eventId} AND s.id = ANY(${sql.array(a.seatIds, 'uuid')})
+        ORDER BY s.id FOR UPDATE OF s ${a.chosenForUs ? sql.fragment`SKIP LOCKED` : sql.fragment``}
      )
      SELECT e.cancelled_at, coalesce(e.presale_starts_at, e.sale_starts_at) AS sale_starts_at, e.starts_at, e.max_seats_per_user,
             now() + make_interval(secs => e.hold_ttl_seconds) AS expires_at,
             (SELECT coalesce(sum(h.seat_count), 0) FROM holds h
-              WHERE h.user_id = $2 AND h.event_id = e.id AND h.status = 'active' AND h.expires_at > now())
+              WHERE h.user_id = ${a.userId} AND h.event_id = e.id AND h.status = 'active' AND h.expires_at > now())
           + (SELECT count(*) FROM bookings b JOIN booked_seats bs ON bs.booking_id = b.id
-              WHERE b.user_id = $2 AND b.event_id = e.id AND b.status = 'confirmed') AS current,
+              WHERE b.user_id = ${a.userId} AND b.event_id = e.id AND b.status = 'confirmed') AS current,
             (SELECT json_build_object('command', r.command, 'request_hash', r.request_hash, 'reply', r.reply)
-               FROM idempotency_records r WHERE r.user_id = $2 AND r.key = $3) AS stored,
+               FROM idempotency_records r WHERE r.user_id = ${a.userId} AND r.key = ${a.idempotency.key}) AS stored,
             (SELECT coalesce(json_agg(l ORDER BY l.id), '[]'::json) FROM locked l) AS seats
-       FROM events e WHERE e.id = $1`,
-    values: [a.eventId, a.userId, a.idempotency.key, a.seatIds],
-  });
-  const ev = facts[0];
+       FROM events e WHERE e.id = ${a.eventId}`,
+  );
   if (!ev) throw new AppError('NOT_FOUND', 'no such event');
   if (ev.stored) {
     if (ev.stored.command !== a.idempotency.command || ev.stored.request_hash !== a.idempotency.requestHash) {
@@ -156,22 +156,20 @@ export async function writeHold(tx: PoolClient, a: HoldAttempt): Promise<HoldOut
 }
 
 /** The next free seats in seating order that no other transaction has locked right now. */
-async function lockNextFreeSeats(tx: PoolClient, a: HoldAttempt, count: number): Promise<SeatRow[]> {
-  const { rows } = await tx.query<SeatRow>({
-    name: 'hold-lock-next-free-seats',
+async function lockNextFreeSeats(tx: Tx, a: HoldAttempt, count: number): Promise<SeatRow[]> {
+  const rows = await tx.any(
     // Per section through the partial index seats_free_by_place, like findFreeSeats: a join
     // ordered across sections sorts every free seat of the event (measured 4.8 ms at 8,000 seats).
     // Each section may lock up to `count` rows the final LIMIT then drops; they are free seats
     // others skip for the few milliseconds this transaction lasts.
-    text: `SELECT f.id, f.status, f.version, f.row, f.number, f.section_id, sec.name AS section, sec.position AS section_rank,
-                  sec.price_cents
+    sql.type(SeatRow)`SELECT f.id, f.status, f.version, f.row, f.number, f.section_id, sec.name AS section,
+                  sec.position AS section_rank, sec.price_cents
              FROM sections sec CROSS JOIN LATERAL (
                     SELECT s.id, s.status, s.version, s.row, s.number, s.section_id FROM seats s
-                     WHERE s.section_id = sec.id AND s.status = 'available' AND s.id <> ALL($3::uuid[])
-                     ORDER BY s.row, s.number LIMIT $4 FOR UPDATE OF s SKIP LOCKED) f
-            WHERE sec.event_id = $1 AND ($2::text IS NULL OR sec.name = $2)
-            ORDER BY sec.position, f.row, f.number LIMIT $4`,
-    values: [a.eventId, a.section, a.seatIds, count],
-  });
+                     WHERE s.section_id = sec.id AND s.status = 'available' AND s.id <> ALL(${sql.array(a.seatIds, 'uuid')})
+                     ORDER BY s.row, s.number LIMIT ${count}::int FOR UPDATE OF s SKIP LOCKED) f
+            WHERE sec.event_id = ${a.eventId} AND (${a.section}::text IS NULL OR sec.name = ${a.section}::text)
+            ORDER BY sec.position, f.row, f.number LIMIT ${count}::int`,
+  );
   return rows.filter((r) => r.status === 'available');
 }

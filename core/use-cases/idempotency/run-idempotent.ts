@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/pool.js';
+import type { Db } from '../../db/pool.js';
 import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from './find-idempotent-reply.js';
 
 export interface IdempotentRun<T, R> {
@@ -18,7 +18,7 @@ export interface IdempotentRun<T, R> {
  * (`replayAfter`) is answered from the stored reply when there is one. A key reused for another
  * request is a CONFLICT (findIdempotentReply).
  */
-export async function runIdempotent<T, R>(db: Queryable, ref: IdempotencyRef, o: IdempotentRun<T, R>): Promise<R> {
+export async function runIdempotent<T, R>(db: Db, ref: IdempotencyRef, o: IdempotentRun<T, R>): Promise<R> {
   if (o.lookupFirst) {
     const stored = await findIdempotentReply<T>(db, ref);
     if (stored) return o.replayed(stored);

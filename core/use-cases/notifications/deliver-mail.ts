@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 
 export interface OutgoingMail {
   messageId: string;
@@ -11,17 +13,17 @@ export interface OutgoingMail {
 /** The SMTP side, injected: nodemailer in the worker. */
 export type SendMail = (mail: OutgoingMail) => Promise<void>;
 
-interface Row {
-  id: string;
-  kind: string;
-  to_email: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
-  sent_at: Date | null;
-  skipped_at: Date | null;
-  hold_live: boolean | null;
-}
+const Row = z.object({
+  id: z.string(),
+  kind: z.string(),
+  to_email: z.string(),
+  subject: z.string(),
+  text_body: z.string(),
+  html_body: z.string(),
+  sent_at: z.date().nullable(),
+  skipped_at: z.date().nullable(),
+  hold_live: z.boolean().nullable(),
+});
 
 /** `<outbox id@domain of MAIL_FROM>`: receivers and the tests tell a repeated delivery by it. */
 export function messageIdOf(outboxId: string, from: string): string {
@@ -42,17 +44,17 @@ export async function deliverMail(
   from: string,
   outboxId: string,
 ): Promise<'sent' | 'already' | 'skipped' | 'missing'> {
-  const { rows } = await pool.query<Row>(
-    `SELECT o.id, o.kind, o.to_email, o.subject, o.text_body, o.html_body, o.sent_at, o.skipped_at,
+  const row = await pool.maybeOne(
+    sql.type(Row)`SELECT o.id, o.kind, o.to_email, o.subject, o.text_body, o.html_body, o.sent_at, o.skipped_at,
             (SELECT h.status = 'active' AND h.expires_at > now() FROM holds h WHERE h.id = o.hold_id) AS hold_live
-       FROM notification_outbox o WHERE o.id = $1`,
-    [outboxId],
+       FROM notification_outbox o WHERE o.id = ${outboxId}`,
   );
-  const row = rows[0];
   if (!row) return 'missing';
   if (row.sent_at || row.skipped_at) return 'already';
   if ((row.kind === 'hold_expiring' || row.kind === 'waitlist_offer') && row.hold_live === false) {
-    await pool.query('UPDATE notification_outbox SET skipped_at = now() WHERE id = $1 AND sent_at IS NULL', [outboxId]);
+    await pool.query(
+      sql.typeAlias('void')`UPDATE notification_outbox SET skipped_at = now() WHERE id = ${outboxId} AND sent_at IS NULL`,
+    );
     return 'skipped';
   }
   try {
@@ -65,15 +67,16 @@ export async function deliverMail(
     });
   } catch (err) {
     await pool
-      .query('UPDATE notification_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
-        outboxId,
-        String((err as Error).message ?? err).slice(0, 500),
-      ])
+      .query(
+        sql.typeAlias('void')`UPDATE notification_outbox SET attempts = attempts + 1,
+            last_error = ${String((err as Error).message ?? err).slice(0, 500)} WHERE id = ${outboxId}`,
+      )
       .catch(() => {});
     throw err;
   }
-  await pool.query('UPDATE notification_outbox SET attempts = attempts + 1, sent_at = now(), last_error = NULL WHERE id = $1', [
-    outboxId,
-  ]);
+  await pool.query(
+    sql.typeAlias('void')`UPDATE notification_outbox SET attempts = attempts + 1, sent_at = now(), last_error = NULL
+      WHERE id = ${outboxId}`,
+  );
   return 'sent';
 }

@@ -1,11 +1,13 @@
+import { z } from 'zod';
 import type { AdminCommandPayload, AdmissionState } from '../../contract/commands.js';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Redis } from '../../redis/connect-redis.js';
 import type { Keys } from '../../redis/keys.js';
-import { ADMISSION_CONTROL_COLUMNS, type AdmissionControlRow, toAdmissionControl } from './find-admission-controls.js';
+import { ADMISSION_CONTROL_COLUMNS, AdmissionControlRow, toAdmissionControl } from './find-admission-controls.js';
 import { storeAdmissionControl } from './store-admission-control.js';
 
 /**
@@ -20,30 +22,22 @@ export async function controlAdmission(
   const paused = input.action === 'pause' ? true : input.action === 'resume' ? false : null;
   const configure = input.action === 'configure';
   const row = await withTransaction(deps.pool, async (tx) => {
-    const { rows } = await tx.query<AdmissionControlRow>(
-      `UPDATE events SET admission_paused = COALESCE($2, admission_paused),
-              admission_max_active = COALESCE($3, admission_max_active),
-              admission_admit_per_tick = COALESCE($4, admission_admit_per_tick),
-              admission_tick_ms = COALESCE($5, admission_tick_ms),
-              admission_target_hold_p95_ms = COALESCE($6, admission_target_hold_p95_ms),
-              admission_auto = COALESCE($7, admission_auto),
+    const updated = await tx.maybeOne(
+      sql.type(AdmissionControlRow)`UPDATE events SET admission_paused = COALESCE(${paused}, admission_paused),
+              admission_max_active = COALESCE(${configure ? (input.maxActive ?? null) : null}, admission_max_active),
+              admission_admit_per_tick = COALESCE(${configure ? (input.admitPerTick ?? null) : null}, admission_admit_per_tick),
+              admission_tick_ms = COALESCE(${configure ? (input.tickMs ?? null) : null}, admission_tick_ms),
+              admission_target_hold_p95_ms = COALESCE(${configure ? (input.targetHoldP95Ms ?? null) : null}, admission_target_hold_p95_ms),
+              admission_auto = COALESCE(${configure ? (input.auto ?? null) : null}, admission_auto),
               updated_at = clock_timestamp()
-        WHERE id = $1 AND cancelled_at IS NULL
+        WHERE id = ${input.eventId} AND cancelled_at IS NULL
         RETURNING ${ADMISSION_CONTROL_COLUMNS}`,
-      [
-        input.eventId,
-        paused,
-        configure ? (input.maxActive ?? null) : null,
-        configure ? (input.admitPerTick ?? null) : null,
-        configure ? (input.tickMs ?? null) : null,
-        configure ? (input.targetHoldP95Ms ?? null) : null,
-        configure ? (input.auto ?? null) : null,
-      ],
     );
-    const updated = rows[0];
     if (!updated) {
-      const exists = await tx.query('SELECT 1 FROM events WHERE id = $1', [input.eventId]);
-      throw exists.rowCount ? new AppError('CONFLICT', 'the event is cancelled') : new AppError('NOT_FOUND', 'no such event');
+      const exists = await tx.exists(
+        sql.type(z.object({ one: z.number() }))`SELECT 1 AS one FROM events WHERE id = ${input.eventId}`,
+      );
+      throw exists ? new AppError('CONFLICT', 'the event is cancelled') : new AppError('NOT_FOUND', 'no such event');
     }
     await writeAudit(tx, {
       actorId,

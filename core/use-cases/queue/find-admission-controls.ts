@@ -1,24 +1,27 @@
-import type { Queryable } from '../../db/pool.js';
+import { z } from 'zod';
+import type { Db } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import type { AdmissionControl } from './admission-control.js';
 
-export const ADMISSION_CONTROL_COLUMNS = `id, admission_max_active, admission_admit_per_tick, admission_tick_ms,
+export const ADMISSION_CONTROL_COLUMNS = sql.fragment`id, admission_max_active, admission_admit_per_tick, admission_tick_ms,
   admission_session_ttl_seconds, admission_paused, admission_target_hold_p95_ms, admission_auto, sale_starts_at, starts_at, cancelled_at,
   (extract(epoch FROM updated_at) * 1000000)::int8 AS version`;
 
-export interface AdmissionControlRow {
-  id: string;
-  admission_max_active: number;
-  admission_admit_per_tick: number;
-  admission_tick_ms: number;
-  admission_session_ttl_seconds: number;
-  admission_paused: boolean;
-  admission_target_hold_p95_ms: number;
-  admission_auto: boolean;
-  sale_starts_at: Date;
-  starts_at: Date;
-  cancelled_at: Date | null;
-  version: number;
-}
+export const AdmissionControlRow = z.object({
+  id: z.string(),
+  admission_max_active: z.number(),
+  admission_admit_per_tick: z.number(),
+  admission_tick_ms: z.number(),
+  admission_session_ttl_seconds: z.number(),
+  admission_paused: z.boolean(),
+  admission_target_hold_p95_ms: z.number(),
+  admission_auto: z.boolean(),
+  sale_starts_at: z.date(),
+  starts_at: z.date(),
+  cancelled_at: z.date().nullable(),
+  version: z.number(),
+});
+export type AdmissionControlRow = z.infer<typeof AdmissionControlRow>;
 
 export function toAdmissionControl(r: AdmissionControlRow): AdmissionControl {
   return {
@@ -40,11 +43,10 @@ export function toAdmissionControl(r: AdmissionControlRow): AdmissionControl {
 }
 
 /** The waiting-room columns of these events (missing ids are simply absent). */
-export async function findAdmissionControls(db: Queryable, eventIds: readonly string[]): Promise<AdmissionControl[]> {
+export async function findAdmissionControls(db: Db, eventIds: readonly string[]): Promise<AdmissionControl[]> {
   if (eventIds.length === 0) return [];
-  const { rows } = await db.query<AdmissionControlRow>(
-    `SELECT ${ADMISSION_CONTROL_COLUMNS} FROM events WHERE id = ANY($1::uuid[])`,
-    [eventIds],
+  const rows = await db.any(
+    sql.type(AdmissionControlRow)`SELECT ${ADMISSION_CONTROL_COLUMNS} FROM events WHERE id = ANY(${sql.array(eventIds, 'uuid')})`,
   );
   return rows.map(toAdmissionControl);
 }

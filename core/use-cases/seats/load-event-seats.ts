@@ -1,4 +1,6 @@
-import type { Queryable } from '../../db/pool.js';
+import { z } from 'zod';
+import type { Db } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { AppError } from '../../domain/app-error.js';
 import { type LayoutSeat, type LayoutSection, statusCode } from '../../domain/event-seat-state.js';
 
@@ -10,17 +12,17 @@ export interface EventSeats {
   versions: Uint32Array;
 }
 
-interface Row {
-  id: string;
-  section_id: string;
-  section: string;
-  position: number;
-  price_cents: number;
-  row: number;
-  number: number;
-  status: 'available' | 'held' | 'sold';
-  version: number;
-}
+const Row = z.object({
+  id: z.string(),
+  section_id: z.string(),
+  section: z.string(),
+  position: z.number(),
+  price_cents: z.number(),
+  row: z.number(),
+  number: z.number(),
+  status: z.enum(['available', 'held', 'sold']),
+  version: z.number(),
+});
 
 /**
  * Every seat of an event in index order, with its live status and version. The index is the
@@ -28,14 +30,13 @@ interface Row {
  * together with the event and never renumbered, so the order (and every index) is stable for
  * the event's life without a stored column. NOT_FOUND for an unknown event.
  */
-export async function loadEventSeats(db: Queryable, eventId: string): Promise<EventSeats> {
-  const { rows } = await db.query<Row>(
-    `SELECT s.id, sec.id AS section_id, sec.name AS section, sec.position, sec.price_cents, s.row, s.number,
+export async function loadEventSeats(db: Db, eventId: string): Promise<EventSeats> {
+  const rows = await db.any(
+    sql.type(Row)`SELECT s.id, sec.id AS section_id, sec.name AS section, sec.position, sec.price_cents, s.row, s.number,
             s.status, s.version
        FROM seats s JOIN sections sec ON sec.id = s.section_id
-      WHERE s.event_id = $1
+      WHERE s.event_id = ${eventId}
       ORDER BY sec.position, s.row, s.number, s.id`,
-    [eventId],
   );
   if (rows.length === 0) throw new AppError('NOT_FOUND', 'no such event');
   const sections: LayoutSection[] = [];

@@ -1,12 +1,13 @@
-import type { Role } from '../../contract/primitives.js';
+import { Role } from '../../contract/primitives.js';
 import type { AdminUser } from '../../contract/users-admin.js';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Actor } from '../../domain/can-manage.js';
 import { type EndSessionsContext, endUserSessions } from '../auth/end-user-sessions.js';
-import { toAdminUser, USER_COLUMNS, type UserRow } from './list-users.js';
+import { toAdminUser, USER_COLUMNS, UserRow } from './list-users.js';
 
 /**
  * PATCH /api/admin/users/:id {role}. A change of role ends every session of that user after
@@ -23,13 +24,11 @@ export async function changeUserRole(
 ): Promise<AdminUser> {
   if (userId === actor.userId) throw new AppError('CONFLICT', 'you cannot change your own role');
   const { user, changed } = await withTransaction(ctx.pool, async (tx) => {
-    const { rows } = await tx.query<UserRow & { previous: Role }>(
-      `WITH old AS (SELECT id, role FROM users WHERE id = $1 FOR UPDATE)
-       UPDATE users u SET role = $2 FROM old WHERE u.id = old.id
+    const row = await tx.maybeOne(
+      sql.type(UserRow.extend({ previous: Role }))`WITH old AS (SELECT id, role FROM users WHERE id = ${userId} FOR UPDATE)
+       UPDATE users u SET role = ${role} FROM old WHERE u.id = old.id
        RETURNING ${USER_COLUMNS}, old.role AS previous`,
-      [userId, role],
     );
-    const row = rows[0];
     if (!row) throw new AppError('NOT_FOUND', 'no such user');
     if (row.previous !== role) {
       await writeAudit(tx, {

@@ -1,4 +1,5 @@
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import type { Actor } from '../../domain/can-manage.js';
@@ -11,7 +12,7 @@ import { getManagedVenueRow } from './get-venue.js';
 export async function deleteVenue(pool: Pool, actor: Actor, venueId: string): Promise<void> {
   await withTransaction(pool, async (tx) => {
     await getManagedVenueRow(tx, actor, venueId, true);
-    await tx.query('DELETE FROM venues WHERE id = $1', [venueId]);
+    await tx.query(sql.typeAlias('void')`DELETE FROM venues WHERE id = ${venueId}`);
     await writeAudit(tx, { actorId: actor.userId, action: 'venue.deleted', entityType: 'venue', entityId: venueId });
   });
 }

@@ -1,18 +1,21 @@
-import type { Venue } from '../../contract/venues.js';
+import { z } from 'zod';
+import { Venue } from '../../contract/venues.js';
+import { sql } from '../../db/sql.js';
 
 /** Columns every venue query selects. */
-export const VENUE_COLUMNS = `v.id, v.owner_id, v.name, v.address, v.sections, v.capacity, v.created_at, v.updated_at`;
+export const VENUE_COLUMNS = sql.fragment`v.id, v.owner_id, v.name, v.address, v.sections, v.capacity, v.created_at, v.updated_at`;
 
-export interface VenueRow {
-  id: string;
-  owner_id: string;
-  name: string;
-  address: string;
-  sections: Venue['sections'];
-  capacity: number;
-  created_at: Date;
-  updated_at: Date;
-}
+export const VenueRow = z.object({
+  id: z.string(),
+  owner_id: z.string(),
+  name: z.string(),
+  address: z.string(),
+  sections: Venue.shape.sections,
+  capacity: z.number(),
+  created_at: z.date(),
+  updated_at: z.date(),
+});
+export type VenueRow = z.infer<typeof VenueRow>;
 
 export function toVenue(r: VenueRow): Venue {
   return {

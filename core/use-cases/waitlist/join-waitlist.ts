@@ -1,8 +1,19 @@
+import { z } from 'zod';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { AppError } from '../../domain/app-error.js';
 import { insertWaitlistEntry, type WaitlistSpot } from './insert-waitlist-entry.js';
+
+const JoinFacts = z.object({
+  cancelled_at: z.date().nullable(),
+  sale_starts_at: z.date(),
+  starts_at: z.date(),
+  max_seats_per_user: z.number(),
+  section_id: z.string().nullable(),
+  has_available: z.boolean(),
+});
 
 export interface JoinWaitlist {
   eventId: string;
@@ -18,22 +29,13 @@ export interface JoinWaitlist {
  */
 export async function joinWaitlist(pool: Pool, j: JoinWaitlist): Promise<WaitlistSpot> {
   return withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{
-      cancelled_at: Date | null;
-      sale_starts_at: Date;
-      starts_at: Date;
-      max_seats_per_user: number;
-      section_id: string | null;
-      has_available: boolean;
-    }>(
-      `SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user, sec.id AS section_id,
+    const ev = await tx.maybeOne(
+      sql.type(JoinFacts)`SELECT e.cancelled_at, e.sale_starts_at, e.starts_at, e.max_seats_per_user, sec.id AS section_id,
               EXISTS (SELECT 1 FROM seats s WHERE s.event_id = e.id AND s.status = 'available'
-                         AND ($2::text IS NULL OR s.section_id = sec.id)) AS has_available
-         FROM events e LEFT JOIN sections sec ON sec.event_id = e.id AND sec.name = $2
-        WHERE e.id = $1 FOR KEY SHARE OF e`,
-      [j.eventId, j.section],
+                         AND (${j.section}::text IS NULL OR s.section_id = sec.id)) AS has_available
+         FROM events e LEFT JOIN sections sec ON sec.event_id = e.id AND sec.name = ${j.section}
+        WHERE e.id = ${j.eventId} FOR KEY SHARE OF e`,
     );
-    const ev = rows[0];
     if (!ev) throw new AppError('NOT_FOUND', 'no such event');
     if (ev.cancelled_at || ev.starts_at <= j.now) throw new AppError('SALE_NOT_OPEN', 'this event is no longer on sale');
     if (j.section !== null && !ev.section_id) throw new AppError('VALIDATION_FAILED', `no section named ${j.section}`);

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { SeatChange } from '../../contract/pushes.js';
 import type { Pool } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { endHold } from '../holds/end-hold.js';
@@ -14,12 +16,13 @@ export interface LeftWaitlist {
 /** `waitlist:leave`: a waiting entry is closed; an outstanding offer's hold is released. */
 export async function leaveWaitlist(pool: Pool, eventId: string, userId: string): Promise<LeftWaitlist> {
   return withTransaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ id: string; status: string; offer_hold_id: string | null }>(
-      `SELECT id, status, offer_hold_id FROM waitlist_entries
-        WHERE event_id = $1 AND user_id = $2 AND status IN ('waiting', 'offered') FOR UPDATE`,
-      [eventId, userId],
+    const entry = await tx.maybeOne(
+      sql.type(
+        z.object({ id: z.string(), status: z.string(), offer_hold_id: z.string().nullable() }),
+      )`SELECT id, status, offer_hold_id
+         FROM waitlist_entries
+        WHERE event_id = ${eventId} AND user_id = ${userId} AND status IN ('waiting', 'offered') FOR UPDATE`,
     );
-    const entry = rows[0];
     if (!entry) return { left: false, changes: [] };
     let changes: SeatChange[] = [];
     if (entry.offer_hold_id) {
@@ -28,9 +31,8 @@ export async function leaveWaitlist(pool: Pool, eventId: string, userId: string)
       changes = ended?.changes ?? [];
     }
     await tx.query(
-      `UPDATE waitlist_entries SET status = 'left', offer_hold_id = NULL, updated_at = now()
-        WHERE id = $1 AND status IN ('waiting', 'offered')`,
-      [entry.id],
+      sql.typeAlias('void')`UPDATE waitlist_entries SET status = 'left', offer_hold_id = NULL, updated_at = now()
+        WHERE id = ${entry.id} AND status IN ('waiting', 'offered')`,
     );
     await writeAudit(tx, { actorId: userId, action: 'waitlist.left', eventId, entityType: 'waitlist', entityId: entry.id });
     return { left: true, changes };

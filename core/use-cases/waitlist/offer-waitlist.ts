@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { SeatRef } from '../../contract/primitives.js';
 import type { SeatChange } from '../../contract/pushes.js';
-import type { Pool, PoolClient } from '../../db/pool.js';
+import type { Pool, Tx } from '../../db/pool.js';
+import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { chooseBestSeats, type FreeSeat } from '../../domain/choose-best-seats.js';
 import { isSaleOpen } from '../../domain/event-status.js';
@@ -26,17 +28,32 @@ export interface WaitlistOffer {
 
 type Step = { kind: 'offered'; offer: WaitlistOffer } | { kind: 'skipped' } | { kind: 'done' };
 
-interface Head {
-  id: string;
-  user_id: string;
-  quantity: number;
-  section_id: string | null;
-  cancelled_at: Date | null;
-  sale_starts_at: Date;
-  starts_at: Date;
-  max_seats_per_user: number;
-  expires_at: Date;
-}
+const Head = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  quantity: z.number(),
+  section_id: z.string().nullable(),
+  cancelled_at: z.date().nullable(),
+  sale_starts_at: z.date(),
+  starts_at: z.date(),
+  max_seats_per_user: z.number(),
+  expires_at: z.date(),
+});
+
+const FreeSeatRow = z.object({ id: z.string(), sectionRank: z.number(), row: z.number(), number: z.number() });
+
+const LockedSeat = z.object({
+  id: z.string(),
+  version: z.number(),
+  status: z.string(),
+  section: z.string(),
+  section_rank: z.number(),
+  row: z.number(),
+  number: z.number(),
+  price_cents: z.number(),
+});
+
+const Locked = z.object({ locked: z.number() });
 
 /**
  * Offers free seats to the head of the event's waitlist, one entry per transaction, until the
@@ -64,67 +81,62 @@ export async function offerWaitlist(
   return offers;
 }
 
-async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, now: Date): Promise<Step> {
+async function offerToHead(tx: Tx, eventId: string, ttlSeconds: number, now: Date): Promise<Step> {
   // One offerer per event at a time, whichever worker runs the job.
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('waitlist-offer:' || $1))`, [eventId]);
-  // The lock order of every seat transaction: event row, per-user lock, waitlist row, seats.
-  await tx.query('SELECT 1 FROM events WHERE id = $1 FOR KEY SHARE', [eventId]);
-  const { rows } = await tx.query<Head>(
-    `SELECT w.id, w.user_id, w.quantity, w.section_id, e.cancelled_at, e.sale_starts_at, e.starts_at,
-            e.max_seats_per_user, now() + make_interval(secs => $2) AS expires_at
-       FROM waitlist_entries w JOIN events e ON e.id = w.event_id
-      WHERE w.event_id = $1 AND w.status = 'waiting' ORDER BY w.seq LIMIT 1`,
-    [eventId, ttlSeconds],
+  await tx.query(
+    sql.type(Locked)`SELECT count(pg_advisory_xact_lock(hashtext('waitlist-offer:' || ${eventId}::text)))::int AS locked`,
   );
-  const head = rows[0];
+  // The lock order of every seat transaction: event row, per-user lock, waitlist row, seats.
+  await tx.query(sql.type(Locked)`SELECT 1 AS locked FROM events WHERE id = ${eventId} FOR KEY SHARE`);
+  const head = await tx.maybeOne(
+    sql.type(Head)`SELECT w.id, w.user_id, w.quantity, w.section_id, e.cancelled_at, e.sale_starts_at, e.starts_at,
+            e.max_seats_per_user, now() + make_interval(secs => ${ttlSeconds}) AS expires_at
+       FROM waitlist_entries w JOIN events e ON e.id = w.event_id
+      WHERE w.event_id = ${eventId} AND w.status = 'waiting' ORDER BY w.seq LIMIT 1`,
+  );
   if (!head) return { kind: 'done' };
   if (!isSaleOpen({ cancelledAt: head.cancelled_at, saleStartsAt: head.sale_starts_at, startsAt: head.starts_at }, now)) {
     return { kind: 'done' };
   }
   // The same per-user lock and count as seats:hold, then the entry (a leave may have closed it).
-  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [holdLimitLockKey(head.user_id, eventId)]);
-  const { rowCount } = await tx.query(`SELECT 1 FROM waitlist_entries WHERE id = $1 AND status = 'waiting' FOR UPDATE`, [
-    head.id,
-  ]);
-  if (!rowCount) return { kind: 'skipped' };
-  const { rows: counts } = await tx.query<{ current: number }>(
-    `SELECT (SELECT coalesce(sum(seat_count), 0) FROM holds
-              WHERE user_id = $1 AND event_id = $2 AND status = 'active' AND expires_at > now())
-          + (SELECT count(*) FROM bookings b JOIN booked_seats bs ON bs.booking_id = b.id
-              WHERE b.user_id = $1 AND b.event_id = $2 AND b.status = 'confirmed') AS current`,
-    [head.user_id, eventId],
+  await tx.query(
+    sql.type(Locked)`SELECT count(pg_advisory_xact_lock(${holdLimitLockKey(head.user_id, eventId)}::bigint))::int AS locked`,
   );
-  const allowance = Math.min(head.quantity, seatAllowance(head.max_seats_per_user, counts[0]?.current ?? 0));
+  const { rowCount } = await tx.query(
+    sql.type(Locked)`SELECT 1 AS locked FROM waitlist_entries WHERE id = ${head.id} AND status = 'waiting' FOR UPDATE`,
+  );
+  if (!rowCount) return { kind: 'skipped' };
+  const current = await tx.oneFirst(
+    sql.type(z.object({ current: z.number() }))`SELECT (SELECT coalesce(sum(seat_count), 0) FROM holds
+              WHERE user_id = ${head.user_id} AND event_id = ${eventId} AND status = 'active' AND expires_at > now())
+          + (SELECT count(*) FROM bookings b JOIN booked_seats bs ON bs.booking_id = b.id
+              WHERE b.user_id = ${head.user_id} AND b.event_id = ${eventId} AND b.status = 'confirmed') AS current`,
+  );
+  const allowance = Math.min(head.quantity, seatAllowance(head.max_seats_per_user, current));
   if (allowance <= 0) {
-    await tx.query(`UPDATE waitlist_entries SET status = 'lapsed', updated_at = now() WHERE id = $1`, [head.id]);
+    await tx.query(
+      sql.typeAlias('void')`UPDATE waitlist_entries SET status = 'lapsed', updated_at = now() WHERE id = ${head.id}`,
+    );
     return { kind: 'skipped' };
   }
-  const { rows: free } = await tx.query<FreeSeat>(
-    `SELECT f.id, sec.position AS "sectionRank", f.row, f.number
+  const free: FreeSeat[] = [
+    ...(await tx.any(
+      sql.type(FreeSeatRow)`SELECT f.id, sec.position AS "sectionRank", f.row, f.number
        FROM sections sec CROSS JOIN LATERAL (
               SELECT s.id, s.row, s.number FROM seats s
                WHERE s.section_id = sec.id AND s.status = 'available' ORDER BY s.row, s.number LIMIT 2000) f
-      WHERE sec.event_id = $1 AND ($2::uuid IS NULL OR sec.id = $2)
+      WHERE sec.event_id = ${eventId} AND (${head.section_id}::uuid IS NULL OR sec.id = ${head.section_id}::uuid)
       ORDER BY sec.position, f.row, f.number LIMIT 2000`,
-    [eventId, head.section_id],
-  );
+    )),
+  ];
   const chosen = chooseBestSeats(free, allowance);
   if (chosen.length === 0) return { kind: 'done' };
   // Seats another transaction is taking right now are skipped, not waited for.
-  const { rows: locked } = await tx.query<{
-    id: string;
-    version: number;
-    status: string;
-    section: string;
-    section_rank: number;
-    row: number;
-    number: number;
-    price_cents: number;
-  }>(
-    `SELECT s.id, s.version, s.status, sec.name AS section, sec.position AS section_rank, s.row, s.number, sec.price_cents
+  const locked = await tx.any(
+    sql.type(LockedSeat)`SELECT s.id, s.version, s.status, sec.name AS section, sec.position AS section_rank, s.row, s.number,
+            sec.price_cents
        FROM seats s JOIN sections sec ON sec.id = s.section_id
-      WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR UPDATE OF s SKIP LOCKED`,
-    [chosen],
+      WHERE s.id = ANY(${sql.array(chosen, 'uuid')}) ORDER BY s.id FOR UPDATE OF s SKIP LOCKED`,
   );
   const seats = locked.filter((s) => s.status === 'available');
   if (seats.length === 0) return { kind: 'done' };
@@ -138,10 +150,10 @@ async function offerToHead(tx: PoolClient, eventId: string, ttlSeconds: number, 
     expiresAt: head.expires_at,
     actorId: null,
   });
-  await tx.query(`UPDATE waitlist_entries SET status = 'offered', offer_hold_id = $2, updated_at = now() WHERE id = $1`, [
-    head.id,
-    holdId,
-  ]);
+  await tx.query(
+    sql.typeAlias('void')`UPDATE waitlist_entries SET status = 'offered', offer_hold_id = ${holdId}, updated_at = now()
+      WHERE id = ${head.id}`,
+  );
   const refs = orderSeats(
     seats.map((s) => ({
       id: s.id,

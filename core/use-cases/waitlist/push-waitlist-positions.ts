@@ -1,4 +1,4 @@
-import type { Queryable } from '../../db/pool.js';
+import type { Db } from '../../db/pool.js';
 import { rooms } from '../../rooms.js';
 import { listWaitlistPositions } from './list-waitlist-positions.js';
 
@@ -7,7 +7,7 @@ interface UserBroadcaster {
 }
 
 /** Tells every waiting user of the event their place in line (after the line moved). */
-export async function pushWaitlistPositions(db: Queryable, broadcaster: UserBroadcaster, eventId: string): Promise<void> {
+export async function pushWaitlistPositions(db: Db, broadcaster: UserBroadcaster, eventId: string): Promise<void> {
   for (const { userId, position } of await listWaitlistPositions(db, eventId)) {
     broadcaster.to(rooms.user(userId)).emit('waitlist:position', { eventId, position });
   }
