@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { SchemaValidationError } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createPool, type Pool } from '../../core/db/pool.js';
+import { sql } from '../../core/db/sql.js';
+import { translatePgError } from '../../core/db/translate-pg-error.js';
+import { withLockedTransaction } from '../../core/db/with-locked-transaction.js';
+import { withTransaction } from '../../core/db/with-transaction.js';
+import { AppError } from '../../core/domain/app-error.js';
+import { createTestEnv } from '../support/test-env.js';
+
+let url: string;
+let pool: Pool;
+
+beforeAll(async () => {
+  url = (await createTestEnv()).databaseUrl;
+  pool = createPool(url, 4);
+});
+afterAll(() => pool?.end());
+
+const Count = z.object({ n: z.number() });
+
+async function insertUser(db: Pool, email: string): Promise<void> {
+  await db.query(sql.typeAlias('void')`INSERT INTO users (email, name, password_hash) VALUES (${email}, 'T', '$argon2id$x')`);
+}
+
+describe('the data layer (slonik on pg)', () => {
+  it('refuses a row that does not match its zod type, naming the column', async () => {
+    const err = await pool.one(sql.type(z.object({ n: z.number() }))`SELECT 'not a number'::text AS n`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SchemaValidationError);
+    expect((err as Error).message).toMatch(/n: Expected number, received string/);
+    // Not a protocol error: it stays INTERNAL at the edge, never passes as data.
+    expect(translatePgError(err)).toBe(err);
+    // The connection it ran on is healthy and back in the pool.
+    expect(await pool.oneFirst(sql.type(Count)`SELECT 1 AS n`)).toBe(1);
+  });
+
+  it('checks nested json and refuses a missing column', async () => {
+    const Row = z.object({ seats: z.array(z.object({ id: z.string(), version: z.number() })) });
+    await expect(
+      pool.one(sql.type(Row)`SELECT json_build_array(json_build_object('id', 'a', 'version', 'x')) AS seats`),
+    ).rejects.toThrow(SchemaValidationError);
+    await expect(pool.one(sql.type(z.object({ missing: z.string() }))`SELECT 1 AS other`)).rejects.toThrow(/missing: Required/);
+    // A statement that should return no rows but does is refused too.
+    await expect(pool.query(sql.typeAlias('void')`SELECT 1 AS n`)).rejects.toThrow(SchemaValidationError);
+  });
+
+  it('returns typed rows: int8 as numbers, timestamptz as dates', async () => {
+    const row = await pool.one(
+      sql.type(z.object({ big: z.number(), at: z.date() }))`SELECT 9007199254740991::int8 AS big, now() AS at`,
+    );
+    expect(row.big).toBe(Number.MAX_SAFE_INTEGER);
+    expect(row.at).toBeInstanceOf(Date);
+  });
+
+  it('turns a unique violation into CONFLICT, with the original on cause', async () => {
+    const email = `dup-${randomUUID()}@evently.test`;
+    await insertUser(pool, email);
+    const err = await insertUser(pool, email).catch((e: unknown) => e);
+    expect((err as { cause?: { code?: string } }).cause?.code).toBe('23505');
+    const translated = translatePgError(err);
+    expect(translated).toBeInstanceOf(AppError);
+    expect((translated as AppError).code).toBe('CONFLICT');
+    // Inside a transaction too, which rolls back and leaves the connection usable.
+    const inTx = await withTransaction(pool, async (tx) => {
+      await tx.query(sql.typeAlias('void')`INSERT INTO users (email, name, password_hash) VALUES (${email}, 'T', '$argon2id$x')`);
+    }).catch((e: unknown) => e);
+    expect((translatePgError(inTx) as AppError).code).toBe('CONFLICT');
+    expect(await pool.oneFirst(sql.type(Count)`SELECT count(*) AS n FROM users WHERE email = ${email}`)).toBe(1);
+  });
+
+  it('answers OVERLOADED with retryAfterMs at once when the bounded queue is full', async () => {
+    const small = createPool(url, 1, { maxWaiting: 1, waitMs: 5000 });
+    try {
+      let release = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const busy = small.connect(async () => held);
+      await new Promise((r) => setTimeout(r, 50));
+      const waiting = small.oneFirst(sql.type(Count)`SELECT 2 AS n`);
+      expect(small.waitingCount).toBe(1);
+      const started = performance.now();
+      const refused = await small.oneFirst(sql.type(Count)`SELECT 3 AS n`).catch((e: unknown) => e);
+      expect(performance.now() - started).toBeLessThan(50);
+      expect(refused).toBeInstanceOf(AppError);
+      expect((refused as AppError).code).toBe('OVERLOADED');
+      expect((refused as AppError).details).toMatchObject({ retryAfterMs: expect.any(Number) });
+      release();
+      await busy;
+      expect(await waiting).toBe(2);
+      expect(small.waitingCount).toBe(0);
+    } finally {
+      await small.end();
+    }
+  });
+
+  it('answers OVERLOADED once a caller waited DB_QUEUE_WAIT_MS', async () => {
+    const small = createPool(url, 1, { maxWaiting: 10, waitMs: 100 });
+    try {
+      let release = () => {};
+      const busy = small.connect(
+        () =>
+          new Promise<void>((r) => {
+            release = r;
+          }),
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      const err = await small.oneFirst(sql.type(Count)`SELECT 1 AS n`).catch((e: unknown) => e);
+      expect((translatePgError(err) as AppError).code).toBe('OVERLOADED');
+      expect(small.waitingCount).toBe(0);
+      release();
+      await busy;
+      expect(await small.oneFirst(sql.type(Count)`SELECT 1 AS n`)).toBe(1);
+    } finally {
+      await small.end();
+    }
+  });
+
+  it('retries a deadlock whole and commits once', async () => {
+    const a = `a-${randomUUID()}@evently.test`;
+    const b = `b-${randomUUID()}@evently.test`;
+    await insertUser(pool, a);
+    await insertUser(pool, b);
+    let attempts = 0;
+    const lockBoth = (first: string, second: string) =>
+      withTransaction(pool, async (tx) => {
+        attempts++;
+        await tx.query(sql.typeAlias('void')`UPDATE users SET name = 'x' WHERE email = ${first}`);
+        await new Promise((r) => setTimeout(r, 100));
+        await tx.query(sql.typeAlias('void')`UPDATE users SET name = 'y' WHERE email = ${second}`);
+      });
+    await Promise.all([lockBoth(a, b), lockBoth(b, a)]);
+    expect(attempts).toBe(3); // one of the two was chosen as the deadlock victim and ran again
+  });
+
+  it('answers a terminated backend mid-transaction with a retryable OVERLOADED, and keeps serving', async () => {
+    const err = await withTransaction(
+      pool,
+      async (tx) => {
+        const pid = await tx.oneFirst(sql.type(z.object({ pid: z.number() }))`SELECT pg_backend_pid() AS pid`);
+        await pool.query(sql.type(z.object({ ok: z.boolean() }))`SELECT pg_terminate_backend(${pid}) AS ok`);
+        await tx.query(sql.type(Count)`SELECT 1 AS n`);
+      },
+      1,
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe('OVERLOADED');
+    expect((err as AppError).retryable).toBe(true);
+    for (let i = 0; i < 8; i++) expect(await pool.oneFirst(sql.type(Count)`SELECT 1 AS n`)).toBe(1);
+  });
+
+  it('takes the event row and the advisory locks before the work of a locked transaction', async () => {
+    const eventId = randomUUID();
+    const locks = await withLockedTransaction(pool, { eventId, keys: ['7', '-3', '7'] }, (tx) =>
+      tx.oneFirst(
+        sql.type(Count)`SELECT count(*)::int AS n FROM pg_locks
+          WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted`,
+      ),
+    );
+    expect(locks).toBe(2);
+    // Lock keys are integers, never text spliced into a statement.
+    expect(() => withLockedTransaction(pool, { eventId, keys: ['1; DROP TABLE users'] }, async () => 1)).toThrow();
+  });
+});
+
+/** Product code reaches Postgres only through the `sql` tag: no statement written as a string. */
+describe('no string-built SQL in product code', () => {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const p = path.join(dir, name);
+      if (name === 'node_modules' || name === 'web') return [];
+      return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+    });
+  it('calls query/any/one/... with a sql token, never a string', () => {
+    const offenders: string[] = [];
+    for (const dir of ['core', 'gateway', 'workers', 'scripts']) {
+      for (const file of files(path.join(root, dir))) {
+        const text = readFileSync(file, 'utf8');
+        const calls =
+          /\b(pool|tx|db|connection|c)\.(query|any|anyFirst|one|oneFirst|maybeOne|maybeOneFirst|many|manyFirst|exists)\(\s*[`'"]/g;
+        for (const m of text.matchAll(calls)) {
+          // The migration runner hands node-pg-migrate its own pg client (see core/db/migrate.ts).
+          if (file.endsWith(path.join('core', 'db', 'migrate.ts'))) continue;
+          offenders.push(`${path.relative(root, file)}: ${m[0]}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
