@@ -49,6 +49,7 @@ const HELP = `npm run bench -- [--name value]
                            compact state once admitted, as a frontend does) or full (v1 map on every socket)
   --cpu-prof DIR           every gateway and worker writes a V8 CPU profile into DIR when it stops
                            (read it with: npx tsx scripts/summarize-cpu-profile.ts DIR/*.cpuprofile)
+  --env KEY=VALUE          extra environment for every gateway and worker (repeatable), e.g. to compare a setting
   --out DIR                where to write the report (default load-tests/results/<time>)
 Env: BENCH_DATABASE_URL (an admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
      BENCH_REDIS_URL (default redis://127.0.0.1:6379).`;
@@ -57,9 +58,19 @@ const { values: parsed } = parseArgs({
   options: {
     ...Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: 'string' as const, default: v }])),
     help: { type: 'boolean', default: false },
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
-const values = parsed as Record<keyof typeof defaults, string> & { help: boolean };
+const values = parsed as Record<keyof typeof defaults, string> & { help: boolean; env: string[] };
+const extraEnv: Record<string, string> = {};
+for (const pair of values.env) {
+  const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+  if (!m) {
+    process.stderr.write(`--env: KEY=VALUE, not ${pair}\n${HELP}\n`);
+    process.exit(2);
+  }
+  extraEnv[m[1] as string] = m[2] as string;
+}
 if (values.help) {
   process.stdout.write(`${HELP}\n`);
   process.exit(0);
@@ -98,6 +109,7 @@ const report = await runBench({
   pgbenchScale: num('pgbench-scale'),
   format: values.format === 'full' ? 'full' : 'compact',
   cpuProfileDir: values['cpu-prof'] || undefined,
+  env: extraEnv,
   adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   log: (line) => process.stderr.write(`bench: ${line}\n`),

@@ -46,6 +46,8 @@ export interface BenchOptions {
   format: SeatMapFormat;
   /** Where gateways and workers write V8 CPU profiles when they stop (none without it). */
   cpuProfileDir?: string;
+  /** Extra environment for every gateway and worker (`--env KEY=VALUE`). */
+  env?: Record<string, string>;
   adminDatabaseUrl: string;
   redisUrl: string;
   log: (line: string) => void;
@@ -231,6 +233,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       ADMISSION_TICK_MS: String(o.tickMs),
       ADMISSION_SESSION_TTL_SECONDS: String(o.sessionTtlSeconds),
       ...cpuProfileEnv(o.cpuProfileDir),
+      ...o.env,
     },
   });
   const procs: ClientProc[] = [];
