@@ -9,6 +9,7 @@ import {
 import { z } from 'zod';
 import { AppError } from '../domain/app-error.js';
 import { connectKeeping } from './connect-keeping.js';
+import { createDriverFactory } from './create-driver-factory.js';
 import { createResultParserInterceptor } from './result-parser-interceptor.js';
 
 /** The pool or one transaction's connection: every statement runs through one of these. */
@@ -175,6 +176,7 @@ export function createPool(databaseUrl: string, max: number, limits: PoolLimits 
       resetConnection: async () => {},
       typeParsers: [INT8_AS_NUMBER],
       interceptors: [createResultParserInterceptor()],
+      driverFactory: createDriverFactory(),
     }).then(
       (p) => {
         p.on('error', () => {});
