@@ -8,7 +8,13 @@ const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url))
  * while several gateways starting together should wait for each other instead. */
 const MIGRATION_LOCK_KEY = 727_001;
 
-/** Applies pending migrations under an advisory lock; safe to run from many processes at once. */
+/**
+ * Applies pending migrations under an advisory lock; safe to run from many processes at once.
+ * Not through the slonik pool: node-pg-migrate runs each migration file (static SQL read from
+ * migrations/, several statements each) as one simple-protocol query on a pg client of its own,
+ * which slonik's pg driver cannot do (extended protocol, one statement per query), and the
+ * session-level advisory lock must be held on that same client. Its two statements are static.
+ */
 export async function migrate(databaseUrl: string, log: (msg: string) => void = () => {}): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

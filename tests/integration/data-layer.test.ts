@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { SchemaValidationError } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { lightRow } from '../../core/db/light-row.js';
 import { createPool, type Pool } from '../../core/db/pool.js';
 import { sql } from '../../core/db/sql.js';
 import { translatePgError } from '../../core/db/translate-pg-error.js';
@@ -46,6 +48,26 @@ describe('the data layer (slonik on pg)', () => {
     await expect(pool.one(sql.type(z.object({ missing: z.string() }))`SELECT 1 AS other`)).rejects.toThrow(/missing: Required/);
     // A statement that should return no rows but does is refused too.
     await expect(pool.query(sql.typeAlias('void')`SELECT 1 AS n`)).rejects.toThrow(SchemaValidationError);
+  });
+
+  it('refuses rows the light check of the hold path finds wrong, nested fields included', async () => {
+    const Seat = z.object({ id: z.string(), status: z.enum(['available', 'held', 'sold']), version: z.number() });
+    const Row = lightRow(z.object({ at: z.date(), seats: z.array(Seat), stored: z.object({ key: z.string() }).nullable() }));
+    const ok = await pool.one(
+      sql.type(Row)`SELECT now() AS at, json_build_array(json_build_object('id', 'a', 'status', 'held', 'version', 2)) AS seats,
+        NULL::json AS stored`,
+    );
+    expect(ok.seats[0]?.version).toBe(2);
+    await expect(
+      pool.one(sql.type(
+        Row,
+      )`SELECT now() AS at, json_build_array(json_build_object('id', 'a', 'status', 'lost', 'version', 2)) AS seats,
+        NULL::json AS stored`),
+    ).rejects.toThrow(/seats: 0: status: expected one of available, held, sold, received lost/);
+    await expect(pool.one(sql.type(Row)`SELECT 'now' AS at, '[]'::json AS seats, NULL::json AS stored`)).rejects.toThrow(
+      /at: expected date, received string/,
+    );
+    await expect(pool.one(sql.type(Row)`SELECT now() AS at, '[]'::json AS seats`)).rejects.toThrow(SchemaValidationError);
   });
 
   it('returns typed rows: int8 as numbers, timestamptz as dates', async () => {
@@ -151,6 +173,84 @@ describe('the data layer (slonik on pg)', () => {
     expect((err as AppError).code).toBe('OVERLOADED');
     expect((err as AppError).retryable).toBe(true);
     for (let i = 0; i < 8; i++) expect(await pool.oneFirst(sql.type(Count)`SELECT 1 AS n`)).toBe(1);
+  });
+
+  it('keeps its connections after a socket reset mid-statement (slonik 47 would keep the dead one for good)', async () => {
+    // A proxy in front of Postgres whose client sockets we reset: pg sees ECONNRESET while a
+    // statement is in flight, the case where slonik's own driver never finished the destroy.
+    const sockets = new Set<net.Socket>();
+    const target = new URL(url);
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port || 5432), target.hostname);
+      client.pipe(upstream).pipe(client);
+      sockets.add(client);
+      const drop = () => {
+        upstream.destroy();
+        client.destroy();
+        sockets.delete(client);
+      };
+      for (const s of [client, upstream]) {
+        s.on('error', drop);
+        s.on('close', drop);
+      }
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxied = new URL(url);
+    proxied.host = `127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+    const one = createPool(proxied.toString(), 1, { maxWaiting: 10, waitMs: 5000 });
+    try {
+      for (let round = 0; round < 3; round++) {
+        const slow = one.query(sql.unsafe`SELECT pg_sleep(2)`).catch((e: unknown) => e);
+        await new Promise((r) => setTimeout(r, 200));
+        for (const s of sockets) s.resetAndDestroy();
+        expect((translatePgError(await slow) as AppError).code).toBe('OVERLOADED');
+        // The one place of the pool is free again at once, not after a timeout.
+        const started = performance.now();
+        expect(await one.oneFirst(sql.type(Count)`SELECT 1 AS n`)).toBe(1);
+        expect(performance.now() - started).toBeLessThan(2000);
+      }
+    } finally {
+      await one.end();
+      proxy.close();
+    }
+  });
+
+  it('takes the event row before the advisory locks (an event cancellation holding it blocks both)', async () => {
+    const eventId = await pool.oneFirst(
+      sql.type(z.object({ id: z.string() }))`INSERT INTO events (name, venue, starts_at, sale_starts_at, max_seats_per_user,
+         hold_ttl_seconds, capacity, admission_max_active, admission_admit_per_tick, admission_tick_ms, admission_session_ttl_seconds)
+       VALUES ('e', 'v', now() + interval '1 day', now(), 6, 300, 1, 10, 1, 1000, 60) RETURNING id`,
+    );
+    const key = 424_242;
+    const advisory = () =>
+      pool.oneFirst(
+        sql.type(Count)`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 AND objid = ${key}`,
+      );
+    let commit = () => {};
+    const committed = new Promise<void>((r) => {
+      commit = r;
+    });
+    let locked = () => {};
+    const eventLocked = new Promise<void>((r) => {
+      locked = r;
+    });
+    const cancelling = withTransaction(pool, async (tx) => {
+      await tx.query(sql.type(z.object({ id: z.string() }))`SELECT id FROM events WHERE id = ${eventId} FOR UPDATE`);
+      locked();
+      await committed;
+    });
+    await eventLocked;
+    let ran = false;
+    const holding = withLockedTransaction(pool, { eventId, keys: [String(key)] }, async () => {
+      ran = true;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    // Waiting for the event row, and no advisory lock taken or asked for yet.
+    expect(ran).toBe(false);
+    expect(await advisory()).toBe(0);
+    commit();
+    await Promise.all([cancelling, holding]);
+    expect(ran).toBe(true);
   });
 
   it('takes the event row and the advisory locks before the work of a locked transaction', async () => {

@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { lightRow } from '../../db/light-row.js';
 import type { Db } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { AppError } from '../../domain/app-error.js';
 import type { FreeSeat } from '../../domain/choose-best-seats.js';
 
 const FreeSeatRow = z.object({ id: z.string(), sectionRank: z.number(), row: z.number(), number: z.number() });
+const LightFreeSeatRow = lightRow(FreeSeatRow);
 
 /**
  * Free seats best-available chooses from, best places first, read per section through the
@@ -14,7 +16,7 @@ const FreeSeatRow = z.object({ id: z.string(), sectionRank: z.number(), row: z.n
  */
 export async function findFreeSeats(db: Db, eventId: string, section: string | null, window: number): Promise<FreeSeat[]> {
   const rows = await db.any(
-    sql.type(FreeSeatRow)`SELECT f.id, sec.position AS "sectionRank", f.row, f.number
+    sql.type(LightFreeSeatRow)`SELECT f.id, sec.position AS "sectionRank", f.row, f.number
              FROM sections sec CROSS JOIN LATERAL (
                     SELECT s.id, s.row, s.number FROM seats s
                      WHERE s.section_id = sec.id AND s.status = 'available'

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { SeatChange } from '../../contract/pushes.js';
+import { lightRow } from '../../db/light-row.js';
 import type { Tx } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import type { LockedSeat } from './insert-hold.js';
 
 const MovedSeat = z.object({ seatId: z.string(), version: z.number(), holdId: z.string() });
+const LightMovedSeat = lightRow(MovedSeat);
 
 export interface BatchHold {
   holdId: string;
@@ -52,7 +54,7 @@ export async function insertHoldBatch(
   const seatIdList = sql.array(seatIds, 'uuid');
   const seatHoldList = sql.array(seatHolds, 'uuid');
   const rows = await tx.any(
-    sql.type(MovedSeat)`WITH h AS (
+    sql.type(LightMovedSeat)`WITH h AS (
        INSERT INTO holds (id, event_id, user_id, source, seat_count, total_cents, expires_at)
        SELECT x.id, ${eventId}::uuid, x.user_id, 'user', x.seat_count, x.total, ${sql.timestamp(expiresAt)}
          FROM unnest(${holdIds}, ${userIds}, ${sql.array(

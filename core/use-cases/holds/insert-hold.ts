@@ -1,6 +1,9 @@
 import { SeatChange } from '../../contract/pushes.js';
+import { lightRow } from '../../db/light-row.js';
 import type { Db } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
+
+const LightSeatChange = lightRow(SeatChange);
 
 export interface LockedSeat {
   id: string;
@@ -31,7 +34,7 @@ export async function insertHold(tx: Db, h: NewHold): Promise<SeatChange[]> {
   const seats = sql.array(ids, 'uuid');
   const key = h.idempotency?.key ?? null;
   const rows = await tx.any(
-    sql.type(SeatChange)`WITH h AS (
+    sql.type(LightSeatChange)`WITH h AS (
        INSERT INTO holds (id, event_id, user_id, source, seat_count, total_cents, expires_at)
        VALUES (${h.holdId}::uuid, ${h.eventId}::uuid, ${h.userId}::uuid, ${h.source}, cardinality(${seats}), ${total},
                ${sql.timestamp(h.expiresAt)})

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HoldReply } from '../../contract/commands.js';
 import type { SeatRef } from '../../contract/primitives.js';
 import type { SeatChange } from '../../contract/pushes.js';
+import { lightRow } from '../../db/light-row.js';
 import type { Tx } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { AppError } from '../../domain/app-error.js';
@@ -46,6 +47,8 @@ const EventFacts = z.object({
   stored: z.object({ command: z.string(), request_hash: z.string(), reply: HoldReply }).nullable(),
   seats: z.array(SeatRow),
 });
+const LightEventFacts = lightRow(EventFacts);
+const LightSeatRow = lightRow(SeatRow);
 
 /**
  * The transaction of one hold. Statements, in order:
@@ -63,7 +66,7 @@ export async function writeHold(tx: Tx, a: HoldAttempt): Promise<HoldOutcome> {
   // BEGIN): one statement locks the seat rows in id order (overlapping holds queue up instead of deadlocking; locked rows are re-read at
   // their newest version) and reads the event, the user's seat count and a stored reply.
   const ev = await tx.maybeOne(
-    sql.type(EventFacts)`WITH locked AS MATERIALIZED (
+    sql.type(LightEventFacts)`WITH locked AS MATERIALIZED (
        SELECT s.id, s.status, s.version, s.row, s.number, s.section_id, sec.name AS section, sec.position AS section_rank,
               sec.price_cents
          FROM seats s JOIN sections sec ON sec.id = s.section_id
@@ -162,7 +165,7 @@ async function lockNextFreeSeats(tx: Tx, a: HoldAttempt, count: number): Promise
     // ordered across sections sorts every free seat of the event (measured 4.8 ms at 8,000 seats).
     // Each section may lock up to `count` rows the final LIMIT then drops; they are free seats
     // others skip for the few milliseconds this transaction lasts.
-    sql.type(SeatRow)`SELECT f.id, f.status, f.version, f.row, f.number, f.section_id, sec.name AS section,
+    sql.type(LightSeatRow)`SELECT f.id, f.status, f.version, f.row, f.number, f.section_id, sec.name AS section,
                   sec.position AS section_rank, sec.price_cents
              FROM sections sec CROSS JOIN LATERAL (
                     SELECT s.id, s.status, s.version, s.row, s.number, s.section_id FROM seats s
