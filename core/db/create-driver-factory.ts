@@ -3,14 +3,43 @@ import type { DriverClient, DriverFactory } from 'slonik';
 
 type Listener = (...args: never[]) => void;
 
+/** How long a dead client's own destroy may take before the pool is told it is gone anyway. */
+const DEAD_CLIENT_GRACE_MS = 1000;
+/** Any destroy (also one the driver began itself, e.g. at its idle timeout) that has not told the
+ * pool after this long is taken as done: past slonik's 5 s wait for a statement in flight. */
+const STUCK_DESTROY_MS = 6000;
+
+/** Clients whose pool has not been told they are gone; swept for destroys that never finish. */
+const watched = new Set<{ client: DriverClient; pendingSince: number | null; gone(): boolean; destroyed(): void }>();
+let sweeper: NodeJS.Timeout | null = null;
+function sweep() {
+  const now = Date.now();
+  for (const w of watched) {
+    if (w.gone()) {
+      watched.delete(w);
+      continue;
+    }
+    if (w.client.state() !== 'PENDING_DESTROY') continue;
+    w.pendingSince ??= now;
+    if (now - w.pendingSince >= STUCK_DESTROY_MS) w.destroyed();
+  }
+  if (watched.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = null;
+  }
+}
+
 /**
- * slonik's pg driver (47.3), with one repair: a client whose backend dies while a statement is
- * in flight (pg_terminate_backend, failover, a reset socket) starts its destroy while that
- * statement is still pending; the statement then fails, the destroy throws on it and never
- * says 'destroy', and the pool keeps the dead client as PENDING_DESTROY for good. Each one takes
- * a place of the pool until none is left and every caller waits forever (seen in
- * tests/e2e/pg-terminate). Here a destroy that failed counts as done: the pool is told (its
- * 'destroy' listeners run once) and drops the client; pg's own socket is already gone.
+ * slonik's pg driver (47.3), with one repair: the destroy of a client whose backend died
+ * (pg_terminate_backend, failover, a reset socket) can fail or never finish, and then never
+ * says 'destroy': the pool keeps the dead client as PENDING_DESTROY for good. A statement in
+ * flight when the error came makes the destroy throw on it; under a storm of terminations
+ * (tests/e2e/pg-terminate, two of them at once) destroys also hung, every place of the pool
+ * PENDING_DESTROY and every caller waiting forever; the driver's own idle-timeout destroys of
+ * such clients hung the same way. Here a destroy that failed, or has not told the pool
+ * DEAD_CLIENT_GRACE_MS after we began it (STUCK_DESTROY_MS after the driver did), counts as
+ * done: the pool is told (its 'destroy' listeners run once) and drops the client. Only dead or
+ * discarded clients are destroyed, so nothing still in use is dropped.
  */
 export function createDriverFactory(): DriverFactory {
   const pgDriverFactory = createPgDriverFactory();
@@ -28,7 +57,18 @@ function repairDestroy(client: DriverClient): DriverClient {
     gone = true;
     for (const once of [...destroyListeners.values()]) once();
   };
-  const destroy = () => client.destroy().catch(destroyed);
+  watched.add({ client, pendingSince: null, gone: () => gone, destroyed });
+  sweeper ??= setInterval(sweep, 1000).unref();
+  const destroy = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        destroyed();
+        resolve();
+      };
+      const timer = setTimeout(done, DEAD_CLIENT_GRACE_MS);
+      client.destroy().then(done, done);
+    });
   // The driver starts the destroy itself on a client error: see how it ends.
   client.on('error', () => {
     setImmediate(() => void destroy());
@@ -39,6 +79,8 @@ function repairDestroy(client: DriverClient): DriverClient {
     const once = () => {
       if (called) return;
       called = true;
+      // The pool has been told: nothing more to repair for this client.
+      gone = true;
       (listener as () => void)();
     };
     destroyListeners.set(listener, once);
