@@ -106,7 +106,11 @@ describe('notification mail through a real SMTP server', () => {
     expect(page.body).toContain(`Booking confirmed: Mail Night (${booking.reference})`);
     const part = await http(gw.url, 'GET', `/dev/mail/${(mail as CapturedMail).id}.html`);
     expect(part.body).toContain('<li>A row 1 seat 1</li>');
-    expect((await http(gw.url, 'GET', '/dev/mail/../../etc/passwd')).status).toBe(404);
+    // A traversal must reach the route as one segment: fetch would resolve a literal `../` in the
+    // URL before sending it (and the request would be for /etc/passwd, the web app's business).
+    const traversal = await http(gw.url, 'GET', '/dev/mail/..%2F..%2Fetc%2Fpasswd');
+    expect(traversal.status).toBe(400);
+    expect(String(traversal.body)).not.toContain('root:');
     expect((await http(gw.url, 'GET', '/dev/mail/not-an-id.html')).status).toBe(400);
     expect((await http(gw.url, 'GET', '/dev/mail/00000000-0000-4000-8000-000000000000.html')).status).toBe(404);
   });
