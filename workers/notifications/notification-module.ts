@@ -56,7 +56,16 @@ export const notificationModule: WorkerModule = {
           throw err;
         }
       },
-      { connection: workerConnection, prefix: ctx.keys.bullPrefix, concurrency: 4 },
+      {
+        connection: workerConnection,
+        prefix: ctx.keys.bullPrefix,
+        concurrency: 4,
+        // A worker killed mid-delivery leaves its job locked: another worker takes it over once the
+        // lock lapses and a stalled check sees it (10 s + up to 5 s, instead of BullMQ's 30 + 30 s).
+        // Live workers renew the lock every 5 s, far more often than an SMTP attempt takes.
+        lockDuration: 10_000,
+        stalledInterval: 5_000,
+      },
     );
     worker.on('failed', (job, err) => ctx.log.warn({ err: err.message, outboxId: job?.data.outboxId }, 'mail delivery failed'));
     worker.on('error', (err) => ctx.log.warn({ err }, 'notification worker error'));
