@@ -71,7 +71,9 @@ export async function confirmHold(
   const { idempotencyKey, ...request } = p;
   const ref: IdempotencyRef = { userId, key: idempotencyKey, command: COMMAND, requestHash: hashRequest(COMMAND, request) };
   return runIdempotent<ConfirmReply, ConfirmResult>(pool, ref, {
-    lookupFirst: true,
+    // A retry of a confirm that committed finds the hold confirmed under its row lock and the
+    // stored reply there (confirmInTx); a key reused for another request collides on the record's
+    // key: CONFLICT, nothing changed.
     work: () => withTransaction(pool, (tx) => confirmInTx(tx, ref, p, now)),
     replayed: (reply) => ({ reply, changes: [], replayed: true, lastHold: false }),
   });

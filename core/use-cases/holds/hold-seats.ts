@@ -67,7 +67,6 @@ export async function holdSeats(deps: HoldDeps, userId: string, p: HoldPayload):
   };
   return runIdempotent<HoldReply, HoldResult>(deps.pool, idempotency, {
     // The transaction finds the stored reply after its per-user lock: no lookup on the hot path.
-    lookupFirst: false,
     // A retry of a hold that was made: its admission may have ended since (last hold confirmed)
     // or its seats be gone (to itself). It gets the stored reply, not the failure.
     replayAfter: (err) => isAppError(err) && REPLAYABLE_FAILURES.has(err.code),

@@ -2,8 +2,6 @@ import type { Db } from '../../db/pool.js';
 import { findIdempotentReply, type IdempotencyRef, isIdempotencyKeyTaken } from './find-idempotent-reply.js';
 
 export interface IdempotentRun<T, R> {
-  /** Look the key up before `work` (confirm); a hold finds it inside its transaction instead. */
-  lookupFirst: boolean;
   /** Failures a retry of an already successful request meets instead of its reply. */
   replayAfter?: (err: unknown) => boolean;
   work: () => Promise<R>;
@@ -13,16 +11,13 @@ export interface IdempotentRun<T, R> {
 
 /**
  * The one idempotency wrapper of the seat commands: the same key from the same user yields the
- * same reply. A stored reply answers at once (when looked up first); a unique violation on the
- * key (a duplicate committed first, on any gateway) or a failure only a retry can meet
- * (`replayAfter`) is answered from the stored reply when there is one. A key reused for another
- * request is a CONFLICT (findIdempotentReply).
+ * same reply. `work` finds a stored reply inside its transaction, under the row locks that make it
+ * final (no lookup before it: that would cost every first request a second database pass). A
+ * unique violation on the key (a duplicate committed first, on any gateway) or a failure only a
+ * retry can meet (`replayAfter`) is answered from the stored reply when there is one. A key reused
+ * for another request is a CONFLICT (findIdempotentReply).
  */
 export async function runIdempotent<T, R>(db: Db, ref: IdempotencyRef, o: IdempotentRun<T, R>): Promise<R> {
-  if (o.lookupFirst) {
-    const stored = await findIdempotentReply<T>(db, ref);
-    if (stored) return o.replayed(stored);
-  }
   try {
     return await o.work();
   } catch (err) {
