@@ -4,10 +4,11 @@ import { admittedUser, OPEN_ADMISSION } from '../support/admit-user.js';
 import { connectClient } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { dbQuery } from '../support/db-query.js';
-import { http, loginAdmin, registerUser } from '../support/http-client.js';
-import { launchBrowser, openPage, screenshot, signIn } from '../support/launch-browser.js';
-import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
-import { ADMIN, createTestEnv, type TestEnv } from '../support/test-env.js';
+import { http, registerUser } from '../support/http-client.js';
+import { openPage, screenshot, signIn } from '../support/launch-browser.js';
+import { startBrowserSystem } from '../support/start-browser-system.js';
+import type { StartedProcess } from '../support/start-process.js';
+import { ADMIN, type TestEnv } from '../support/test-env.js';
 
 let t: TestEnv;
 let gw: StartedProcess;
@@ -15,11 +16,11 @@ let adminToken: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  // First: it builds the app when stale, and a gateway reads the built files when it starts.
-  browser = await launchBrowser();
-  t = await createTestEnv({ QUEUE_POSITION_PUSH_MS: '200', ADMISSION_RECONCILE_MS: '200', ANALYTICS_INTERVAL_MS: '500' });
-  [gw] = await Promise.all([startGatewayProcess(t.env), startWorkerProcess(t.env)]);
-  adminToken = (await loginAdmin(gw.url)).accessToken;
+  ({ browser, t, gw, adminToken } = await startBrowserSystem({
+    QUEUE_POSITION_PUSH_MS: '200',
+    ADMISSION_RECONCILE_MS: '200',
+    ANALYTICS_INTERVAL_MS: '500',
+  }));
 }, 180_000);
 
 describe('the admin console in Chromium', () => {

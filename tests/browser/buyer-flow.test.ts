@@ -3,10 +3,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { dbQuery } from '../support/db-query.js';
-import { loginAdmin, registerUser } from '../support/http-client.js';
-import { launchBrowser, openPage, screenshot } from '../support/launch-browser.js';
-import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
-import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { registerUser } from '../support/http-client.js';
+import { openPage, screenshot } from '../support/launch-browser.js';
+import { startBrowserSystem } from '../support/start-browser-system.js';
+import type { StartedProcess } from '../support/start-process.js';
+import type { TestEnv } from '../support/test-env.js';
 
 let t: TestEnv;
 let gw: StartedProcess;
@@ -14,11 +15,7 @@ let adminToken: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  // First: it builds the app when stale, and a gateway reads the built files when it starts.
-  browser = await launchBrowser();
-  t = await createTestEnv({ QUEUE_POSITION_PUSH_MS: '200', ADMISSION_RECONCILE_MS: '200' });
-  [gw] = await Promise.all([startGatewayProcess(t.env), startWorkerProcess(t.env)]);
-  adminToken = (await loginAdmin(gw.url)).accessToken;
+  ({ browser, t, gw, adminToken } = await startBrowserSystem({ QUEUE_POSITION_PUSH_MS: '200', ADMISSION_RECONCILE_MS: '200' }));
 }, 180_000);
 
 describe('a buyer in Chromium', () => {

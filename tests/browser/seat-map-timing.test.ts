@@ -7,10 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../../scripts/build-web-app.js';
 import { admittedUser, OPEN_ADMISSION } from '../support/admit-user.js';
 import { createTestEvent } from '../support/create-test-event.js';
-import { loginAdmin, registerUser } from '../support/http-client.js';
-import { launchBrowser, openPage, signIn } from '../support/launch-browser.js';
-import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
-import { createTestEnv } from '../support/test-env.js';
+import { registerUser } from '../support/http-client.js';
+import { openPage, signIn } from '../support/launch-browser.js';
+import { startBrowserSystem } from '../support/start-browser-system.js';
+import type { StartedProcess } from '../support/start-process.js';
 
 /**
  * Measures, does not judge: the bundle's gzipped size, the time to first render of a 5,000- and a
@@ -23,10 +23,7 @@ let adminToken: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  const t = await createTestEnv({ ADMISSION_RECONCILE_MS: '200', HTTP_MAX_BODY_BYTES: '1000000' });
-  [gw] = await Promise.all([startGatewayProcess(t.env), startWorkerProcess(t.env)]);
-  adminToken = (await loginAdmin(gw.url)).accessToken;
+  ({ browser, gw, adminToken } = await startBrowserSystem({ ADMISSION_RECONCILE_MS: '200', HTTP_MAX_BODY_BYTES: '1000000' }));
 }, 180_000);
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -3,21 +3,21 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { admit, admittedUser, OPEN_ADMISSION } from '../support/admit-user.js';
 import { connectAdmin, connectClient } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
-import { http, loginAdmin, registerUser } from '../support/http-client.js';
-import { launchBrowser, openPage, screenshot, signIn, type WatchedPage } from '../support/launch-browser.js';
-import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
-import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { http, registerUser } from '../support/http-client.js';
+import { openPage, screenshot, signIn, type WatchedPage } from '../support/launch-browser.js';
+import { startBrowserSystem } from '../support/start-browser-system.js';
+import type { StartedProcess } from '../support/start-process.js';
 
-let t: TestEnv;
 let gw: StartedProcess;
 let adminToken: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  t = await createTestEnv({ QUEUE_POSITION_PUSH_MS: '200', ADMISSION_RECONCILE_MS: '200', HOLD_SWEEP_CRON: '*/1 * * * * *' });
-  [gw] = await Promise.all([startGatewayProcess(t.env), startWorkerProcess(t.env)]);
-  adminToken = (await loginAdmin(gw.url)).accessToken;
+  ({ browser, gw, adminToken } = await startBrowserSystem({
+    QUEUE_POSITION_PUSH_MS: '200',
+    ADMISSION_RECONCILE_MS: '200',
+    HOLD_SWEEP_CRON: '*/1 * * * * *',
+  }));
 }, 180_000);
 
 async function buyerPage(eventId: string, name: string): Promise<WatchedPage> {
