@@ -3,7 +3,8 @@ import type { InFlight } from '../core/in-flight.js';
 import type { SeatJobs } from '../core/jobs/seat-jobs.js';
 import type { ProcessContext } from '../core/process-context.js';
 import type { SeatLocks } from '../core/redis/seat-locks.js';
-import type { HoldBatcher } from '../core/use-cases/holds/hold-batcher.js';
+import type { ConfirmBatcher } from '../core/use-cases/holds/confirm-hold.js';
+import type { HoldBatcher } from '../core/use-cases/holds/seat-batchers.js';
 import type { HoldPathHealthRecorder } from './queue/hold-path-health.js';
 import type { LocalQueuePositions } from './queue/local-queue-positions.js';
 import type { LiveSeats } from './seats/live-seats.js';
@@ -32,4 +33,5 @@ export interface AppContext extends ProcessContext {
   commandLimits?: CommandLimits;
   /** Group commit of seats:hold per event (null when GROUP_COMMIT_ENABLED=false). */
   holdBatcher: HoldBatcher | null;
+  confirmBatcher: ConfirmBatcher | null;
 }

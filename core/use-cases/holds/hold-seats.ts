@@ -12,8 +12,8 @@ import { hashRequest } from '../idempotency/hash-request.js';
 import { runIdempotent } from '../idempotency/run-idempotent.js';
 import { joinWaitlist } from '../waitlist/join-waitlist.js';
 import { findFreeSeats } from './find-free-seats.js';
-import type { HoldBatcher } from './hold-batcher.js';
 import { holdLimitLockKey } from './hold-limit-lock-key.js';
+import type { HoldBatcher } from './seat-batchers.js';
 import { writeHold } from './write-hold.js';
 
 export interface HoldDeps {

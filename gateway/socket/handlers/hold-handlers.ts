@@ -47,7 +47,11 @@ export const holdHandlers: Handlers<typeof commands, UserSocket> = {
   'hold:confirm': async (payload, call) => {
     const { app } = call;
     const { userId } = call.user();
-    const result = await confirmHold(app.pool, userId, payload, app.now());
+    const result = await confirmHold(
+      { pool: app.pool, now: app.now, batcher: app.confirmBatcher, deadlineAt: call.deadlineAt },
+      userId,
+      payload,
+    );
     if (!result.replayed) {
       app.metrics.confirms.inc();
       afterSeatChange(app, result.reply.eventId, result.changes, { lastHoldOf: result.lastHold ? userId : null });

@@ -1,0 +1,26 @@
+import type { Pool } from '../../db/pool.js';
+import type { Metrics } from '../../metrics.js';
+import { type Batcher, type BatcherOptions, createBatcher } from './command-batcher.js';
+import type { ConfirmBatcher } from './confirm-hold.js';
+import { writeConfirmBatch } from './write-confirm-batch.js';
+import { type BatchHoldOutcome, type BatchHoldRequest, writeHoldBatch } from './write-hold-batch.js';
+
+export type HoldBatcher = Batcher<BatchHoldRequest, BatchHoldOutcome>;
+
+/** Group commit for seats:hold, one queue per event (writeHoldBatch). */
+export function createHoldBatcher(pool: Pool, metrics: Metrics, now: () => Date, o: BatcherOptions): HoldBatcher {
+  return createBatcher(
+    o,
+    { name: 'hold', size: metrics.holdBatchSize, seconds: metrics.holdBatchSeconds, shed: metrics.shed },
+    (eventId, batch) => writeHoldBatch(pool, eventId, batch, now()),
+  );
+}
+
+/** Group commit for hold:confirm, one queue per gateway (writeConfirmBatch). */
+export function createConfirmBatcher(pool: Pool, metrics: Metrics, now: () => Date, o: BatcherOptions): ConfirmBatcher {
+  return createBatcher(
+    o,
+    { name: 'confirm', size: metrics.confirmBatchSize, seconds: metrics.confirmBatchSeconds, shed: metrics.shed },
+    (_key, batch) => writeConfirmBatch(pool, batch, now()),
+  );
+}
