@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HoldPayload } from '../../core/contract/commands.js';
+import type { EventlyClient } from '../../core/contract/create-client.js';
 import { OPEN_ADMISSION } from '../support/admit-user.js';
 import { checkInvariants } from '../support/check-invariants.js';
 import { connectClient } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { dbQuery } from '../support/db-query.js';
 import { http, loginAdmin } from '../support/http-client.js';
-import { admitRacers } from '../support/racers.js';
+import { admitRacers, type Racer } from '../support/racers.js';
 import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
 import { createTestEnv, metricsAuth, type TestEnv } from '../support/test-env.js';
 
@@ -18,17 +19,17 @@ beforeAll(async () => {
   await startWorkerProcess(t.env);
 });
 
-/** Sum and count of the batch-size histogram a gateway exposes. */
-async function batchSizes(url: string): Promise<{ sum: number; count: number; max: number }> {
+/** Sum and count of a batch-size histogram a gateway exposes (holds unless told). */
+async function batchSizes(url: string, metric = 'evently_hold_batch_size'): Promise<{ sum: number; count: number; max: number }> {
   const text = (await http<string>(url, 'GET', '/metrics', { headers: metricsAuth })).body;
   const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
   // The largest bucket bound below which not every batch fell: a lower bound of the largest batch.
   let max = 0;
-  const count = value('evently_hold_batch_size_count');
-  for (const m of text.matchAll(/^evently_hold_batch_size_bucket\{le="([^"]+)"[^}]*\} (\S+)$/gm)) {
+  const count = value(`${metric}_count`);
+  for (const m of text.matchAll(new RegExp(`^${metric}_bucket\\{le="([^"]+)"[^}]*\\} (\\S+)$`, 'gm'))) {
     if (m[1] !== '+Inf' && Number(m[2]) < count) max = Math.max(max, Number(m[1]));
   }
-  return { sum: value('evently_hold_batch_size_sum'), count, max };
+  return { sum: value(`${metric}_sum`), count, max };
 }
 
 describe('group commit of seats:hold', () => {
@@ -61,7 +62,7 @@ describe('group commit of seats:hold', () => {
       for (const u of perUser) expect(u.n).toBeLessThanOrEqual(3);
       for (const c of [...racers.map((r) => r.client), ...twins]) c.close();
       await checkInvariants(t.databaseUrl);
-      const sizes = await Promise.all(urls.map(batchSizes));
+      const sizes = await Promise.all(urls.map((u) => batchSizes(u)));
       // Concurrent holds really were written together.
       expect(sizes.some((s) => s.sum > s.count)).toBe(true);
     } finally {
@@ -174,4 +175,187 @@ describe('group commit of seats:hold', () => {
       await gateway.stop();
     }
   }, 120_000);
+});
+
+/** One best-available hold of `quantity` seats, retried while the server says retryable. */
+async function holdOne(r: Racer, eventId: string, quantity: number, idempotencyKey = randomUUID()): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const ack = await r.client.seatsHold(
+      { eventId, admissionToken: r.admissionToken, idempotencyKey, quantity },
+      { timeoutMs: 60_000 },
+    );
+    if (ack.ok) return ack.data.holdId;
+    if (!ack.error.retryable || attempt >= 30) throw new Error(`hold failed: ${ack.error.code}`);
+    await new Promise((res) => setTimeout(res, 10 + Math.random() * 20));
+  }
+}
+
+const confirmOn = (c: EventlyClient, holdId: string, idempotencyKey: string, outcome: 'approve' | 'decline' = 'approve') =>
+  c.holdConfirm({ holdId, idempotencyKey, payment: { method: 'mock', outcome } }, { timeoutMs: 60_000 });
+
+describe('group commit of hold:confirm', () => {
+  it('300 buyers on two gateways confirm at once, with duplicates, reused keys, declines, releases and strangers: one legal answer each', async () => {
+    const gateways = await Promise.all([startGatewayProcess(t.env), startGatewayProcess(t.env)]);
+    try {
+      const urls = gateways.map((g) => g.url);
+      const admin = await loginAdmin(urls[0] as string);
+      const ev = await createTestEvent(urls[0] as string, admin.accessToken, {
+        admission: OPEN_ADMISSION,
+        holdTtlSeconds: 3600,
+        sections: [{ name: 'A', priceCents: 1000, rows: 20, seatsPerRow: 30 }],
+      });
+      const racers = await admitRacers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, urls, ev.id, 300);
+      const holdKeys = racers.map(() => randomUUID());
+      const holds = await Promise.all(racers.map((r, i) => holdOne(r, ev.id, 1 + (i % 2), holdKeys[i])));
+      // Each buyer also on the other gateway, with the same session.
+      const twins = await Promise.all(racers.map((r, i) => connectClient(urls[(i + 1) % 2] as string, r.accessToken)));
+      const expected: string[] = []; // booking ids that must exist
+      await Promise.all(
+        racers.map(async (r, i) => {
+          const holdId = holds[i] as string;
+          const twin = twins[i] as EventlyClient;
+          const key = randomUUID();
+          switch (i % 6) {
+            case 0: {
+              // The same request three times, twice on one gateway (one batch) and once on the other.
+              const acks = await Promise.all([
+                confirmOn(r.client, holdId, key),
+                confirmOn(r.client, holdId, key),
+                confirmOn(twin, holdId, key),
+              ]);
+              const ids = acks.map((a) => (a.ok ? a.data.bookingId : a.error.code));
+              expect(new Set(ids).size, JSON.stringify(ids)).toBe(1);
+              expect(acks[0]?.ok).toBe(true);
+              expected.push(ids[0] as string);
+              break;
+            }
+            case 1: {
+              const ack = await confirmOn(r.client, holdId, key, 'decline');
+              expect(ack.ok ? 'ok' : ack.error.code).toBe('PAYMENT_DECLINED');
+              break;
+            }
+            case 2: {
+              // Two different keys for one hold at once: one booking, the other CONFLICT.
+              const acks = await Promise.all([confirmOn(r.client, holdId, key), confirmOn(twin, holdId, randomUUID())]);
+              expect(acks.map((a) => (a.ok ? 'ok' : a.error.code)).sort()).toEqual(['CONFLICT', 'ok']);
+              for (const a of acks) if (a.ok) expected.push(a.data.bookingId);
+              break;
+            }
+            case 3: {
+              // Release racing confirm: exactly one of them wins.
+              const [c, rel] = await Promise.all([confirmOn(r.client, holdId, key), twin.holdRelease({ holdId })]);
+              expect([c?.ok, rel?.ok].filter(Boolean).length, JSON.stringify([c, rel])).toBe(1);
+              if (c?.ok) expected.push(c.data.bookingId);
+              break;
+            }
+            case 4: {
+              // A stranger confirming the next buyer's hold; a refusal is not recorded, so the key
+              // still confirms the stranger's own hold afterwards.
+              const ack = await confirmOn(r.client, holds[i + 1] as string, key);
+              expect(ack.ok ? 'ok' : ack.error.code).toBe('HOLD_NOT_FOUND');
+              const own = await confirmOn(r.client, holdId, key);
+              expect(own.ok ? 'ok' : own.error.code).toBe('ok');
+              if (own.ok) expected.push(own.data.bookingId);
+              break;
+            }
+            default: {
+              if (i % 12 === 11) {
+                // The key of this buyer's seats:hold, reused: it fails the batch's write, which
+                // then reruns request by request; only this one is refused.
+                const ack = await confirmOn(r.client, holdId, holdKeys[i] as string);
+                expect(ack.ok ? 'ok' : ack.error.code).toBe('CONFLICT');
+                break;
+              }
+              const ack = await confirmOn(r.client, holdId, key);
+              expect(ack.ok ? 'ok' : ack.error.code).toBe('ok');
+              if (ack.ok) expected.push(ack.data.bookingId);
+            }
+          }
+        }),
+      );
+      for (const c of [...racers.map((r) => r.client), ...twins]) c.close();
+      const booked = await dbQuery<{ id: string; seats: number; sold: number }>(
+        t.databaseUrl,
+        `SELECT b.id, (SELECT count(*)::int FROM booked_seats bs WHERE bs.booking_id = b.id) AS seats,
+                (SELECT count(*)::int FROM seats s WHERE s.booking_id = b.id AND s.status = 'sold') AS sold
+           FROM bookings b WHERE b.event_id = $1 AND b.status = 'confirmed'`,
+        [ev.id],
+      );
+      expect(booked.map((b) => b.id).sort()).toEqual([...expected].sort());
+      for (const b of booked) expect(b.sold).toBe(b.seats);
+      // The declined holds are still active, untouched.
+      const declined = racers.flatMap((_, i) => (i % 6 === 1 ? [holds[i] as string] : []));
+      const [stillActive] = await dbQuery<{ n: number }>(
+        t.databaseUrl,
+        `SELECT count(*)::int AS n FROM holds WHERE id = ANY($1) AND status = 'active'`,
+        [declined],
+      );
+      expect(stillActive?.n).toBe(declined.length);
+      await checkInvariants(t.databaseUrl);
+      const sizes = await Promise.all(urls.map((u) => batchSizes(u, 'evently_confirm_batch_size')));
+      expect(sizes.some((s) => s.sum > s.count)).toBe(true);
+    } finally {
+      await Promise.all(gateways.map((g) => g.stop()));
+    }
+  }, 180_000);
+
+  it('a gateway SIGKILLed mid confirm batch: every acknowledged booking exists, none half-written', async () => {
+    const env = { ...t.env, GROUP_COMMIT_WINDOW_MS: '25' };
+    const [victim, survivor] = (await Promise.all([startGatewayProcess(env), startGatewayProcess(env)])) as [
+      StartedProcess,
+      StartedProcess,
+    ];
+    const admin = await loginAdmin(survivor.url);
+    const ev = await createTestEvent(survivor.url, admin.accessToken, {
+      admission: OPEN_ADMISSION,
+      holdTtlSeconds: 3600,
+      sections: [{ name: 'A', priceCents: 1000, rows: 20, seatsPerRow: 30 }],
+    });
+    const racers = await admitRacers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, [victim.url], ev.id, 300);
+    const holds = await Promise.all(racers.map((r, i) => holdOne(r, ev.id, 1 + (i % 2))));
+    const acked = new Map<string, string>(); // booking id -> hold id
+    let killed: Promise<unknown> | undefined;
+    await Promise.all(
+      racers.map(async (r, i) => {
+        try {
+          const ack = await confirmOn(r.client, holds[i] as string, randomUUID());
+          if (ack.ok) acked.set(ack.data.bookingId, holds[i] as string);
+        } catch {
+          // The gateway died before answering: outcome unknown.
+        }
+        if (acked.size >= 40 && !killed) killed = victim.kill();
+      }),
+    );
+    await killed;
+    for (const r of racers) r.client.close();
+    expect(acked.size).toBeGreaterThanOrEqual(40);
+    expect(acked.size).toBeLessThan(300);
+    await checkInvariants(t.databaseUrl);
+    const confirmed = await dbQuery<{ id: string; hold_id: string }>(
+      t.databaseUrl,
+      `SELECT id, hold_id FROM bookings WHERE event_id = $1 AND status = 'confirmed'`,
+      [ev.id],
+    );
+    const inDb = new Map(confirmed.map((b) => [b.id, b.hold_id]));
+    for (const [bookingId, holdId] of acked) expect(inDb.get(bookingId)).toBe(holdId);
+    // Every booking has its confirmed hold, audit entry, idempotency record and mail: batches are whole.
+    const [orphans] = await dbQuery<{ n: number }>(
+      t.databaseUrl,
+      `SELECT count(*)::int AS n FROM bookings b WHERE b.event_id = $1 AND (
+         NOT EXISTS (SELECT 1 FROM holds h WHERE h.id = b.hold_id AND h.status = 'confirmed')
+         OR NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.entity_id = b.id::text AND a.action = 'booking.confirmed')
+         OR NOT EXISTS (SELECT 1 FROM idempotency_records r WHERE r.reply->>'bookingId' = b.id::text)
+         OR NOT EXISTS (SELECT 1 FROM notification_outbox n WHERE n.dedupe_key = 'booking_confirmed:' || b.id))`,
+      [ev.id],
+    );
+    expect(orphans?.n).toBe(0);
+    const [unbooked] = await dbQuery<{ n: number }>(
+      t.databaseUrl,
+      `SELECT count(*)::int AS n FROM holds h WHERE h.event_id = $1 AND h.status = 'confirmed'
+          AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.hold_id = h.id)`,
+      [ev.id],
+    );
+    expect(unbooked?.n).toBe(0);
+    await survivor.stop();
+  }, 180_000);
 });
