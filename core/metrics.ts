@@ -109,7 +109,7 @@ function holdPathMetrics(r: client.Registry[]) {
     },
     dbQueueDepth: new client.Gauge({
       name: 'evently_db_queue_depth',
-      help: 'Commands waiting for Postgres on this process: pool waiters plus holds and confirms waiting for a batch',
+      help: 'Commands waiting for Postgres on this process: pool waiters plus holds, confirms and releases waiting for a batch',
       registers: r,
       collect() {
         this.set(sources.db?.depth() ?? 0);
@@ -136,6 +136,18 @@ function holdPathMetrics(r: client.Registry[]) {
     confirmBatchSeconds: new client.Histogram({
       name: 'evently_confirm_batch_seconds',
       help: 'Duration of one hold:confirm group-commit batch, BEGIN to COMMIT',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: r,
+    }),
+    releaseBatchSize: new client.Histogram({
+      name: 'evently_release_batch_size',
+      help: 'Requests written per group-commit transaction (hold:release)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: r,
+    }),
+    releaseBatchSeconds: new client.Histogram({
+      name: 'evently_release_batch_seconds',
+      help: 'Duration of one hold:release group-commit batch, BEGIN to COMMIT',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: r,
     }),

@@ -4,6 +4,7 @@ import type { SeatJobs } from '../core/jobs/seat-jobs.js';
 import type { ProcessContext } from '../core/process-context.js';
 import type { SeatLocks } from '../core/redis/seat-locks.js';
 import type { ConfirmBatcher } from '../core/use-cases/holds/confirm-hold.js';
+import type { ReleaseBatcher } from '../core/use-cases/holds/release-hold.js';
 import type { HoldBatcher } from '../core/use-cases/holds/seat-batchers.js';
 import type { HoldPathHealthRecorder } from './queue/hold-path-health.js';
 import type { LocalQueuePositions } from './queue/local-queue-positions.js';
@@ -34,4 +35,5 @@ export interface AppContext extends ProcessContext {
   /** Group commit of seats:hold per event (null when GROUP_COMMIT_ENABLED=false). */
   holdBatcher: HoldBatcher | null;
   confirmBatcher: ConfirmBatcher | null;
+  releaseBatcher: ReleaseBatcher | null;
 }

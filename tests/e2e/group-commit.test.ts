@@ -359,3 +359,73 @@ describe('group commit of hold:confirm', () => {
     await survivor.stop();
   }, 180_000);
 });
+
+describe('group commit of hold:release', () => {
+  it('200 buyers release at once on two gateways, twice, with strangers and confirmed holds: one legal answer each', async () => {
+    const gateways = await Promise.all([startGatewayProcess(t.env), startGatewayProcess(t.env)]);
+    try {
+      const urls = gateways.map((g) => g.url);
+      const admin = await loginAdmin(urls[0] as string);
+      const ev = await createTestEvent(urls[0] as string, admin.accessToken, {
+        admission: OPEN_ADMISSION,
+        holdTtlSeconds: 3600,
+        sections: [{ name: 'A', priceCents: 1000, rows: 20, seatsPerRow: 30 }],
+      });
+      const racers = await admitRacers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, urls, ev.id, 200);
+      const holds = await Promise.all(racers.map((r, i) => holdOne(r, ev.id, 1 + (i % 2))));
+      const twins = await Promise.all(racers.map((r, i) => connectClient(urls[(i + 1) % 2] as string, r.accessToken)));
+      // Every fourth buyer has confirmed first: their release is a CONFLICT.
+      await Promise.all(
+        racers.map(async (r, i) => {
+          if (i % 4 === 3) expect((await confirmOn(r.client, holds[i] as string, randomUUID())).ok).toBe(true);
+        }),
+      );
+      const code = (a: { ok: boolean; error?: { code: string } }) => (a.ok ? 'ok' : (a.error?.code as string));
+      await Promise.all(
+        racers.map(async (r, i) => {
+          const holdId = holds[i] as string;
+          const twin = twins[i] as EventlyClient;
+          if (i % 4 === 0) {
+            // Twice on one gateway (one batch), once on the other: one release, the rest already released.
+            const acks = await Promise.all([
+              r.client.holdRelease({ holdId }),
+              r.client.holdRelease({ holdId }),
+              twin.holdRelease({ holdId }),
+            ]);
+            expect(acks.map(code).sort()).toEqual(['HOLD_NOT_FOUND', 'HOLD_NOT_FOUND', 'ok']);
+            const ok = acks.find((a) => a.ok);
+            expect(ok?.ok && ok.data.released).toBe(1 + (i % 2));
+          } else if (i % 4 === 1) {
+            // A stranger releasing the next buyer's hold gets HOLD_NOT_FOUND; the hold is kept.
+            expect(code(await r.client.holdRelease({ holdId: holds[i + 1] as string }))).toBe('HOLD_NOT_FOUND');
+            expect(code(await r.client.holdRelease({ holdId }))).toBe('ok');
+          } else if (i % 4 === 3) {
+            expect(code(await twin.holdRelease({ holdId }))).toBe('CONFLICT');
+          }
+        }),
+      );
+      for (const c of [...racers.map((r) => r.client), ...twins]) c.close();
+      const rows = await dbQuery<{ id: string; status: string }>(
+        t.databaseUrl,
+        'SELECT id, status FROM holds WHERE event_id = $1',
+        [ev.id],
+      );
+      const status = new Map(rows.map((r) => [r.id, r.status]));
+      racers.forEach((_, i) => {
+        expect(status.get(holds[i] as string), `buyer ${i}`).toBe(['released', 'released', 'active', 'confirmed'][i % 4]);
+      });
+      const [free] = await dbQuery<{ n: number }>(
+        t.databaseUrl,
+        `SELECT count(*)::int AS n FROM seats WHERE event_id = $1 AND status = 'available'`,
+        [ev.id],
+      );
+      const kept = racers.reduce((n, _, i) => n + (i % 4 >= 2 ? 1 + (i % 2) : 0), 0);
+      expect(free?.n).toBe(600 - kept);
+      await checkInvariants(t.databaseUrl);
+      const sizes = await Promise.all(urls.map((u) => batchSizes(u, 'evently_release_batch_size')));
+      expect(sizes.some((s) => s.sum > s.count)).toBe(true);
+    } finally {
+      await Promise.all(gateways.map((g) => g.stop()));
+    }
+  }, 180_000);
+});

@@ -30,48 +30,78 @@ export interface EndHoldRequest {
 }
 
 /**
- * Ends a live hold and frees its seats in one statement, locking in the order every seat
- * transaction uses: the event row (KEY SHARE, so an event cancellation cannot deadlock with us),
- * the hold, then its seats in id order. The guard on the hold row decides the
- * race with confirmation: release needs `status = 'active'`; expiry also needs
- * `expires_at <= now()`, the exact complement of confirm's `expires_at > now()`, so for any
- * instant exactly one of them can match. Returns null when the guard did not match.
+ * Ends live holds and frees their seats in one statement, however many, locking in the order
+ * every seat transaction uses: the events (KEY SHARE, id order, so an event cancellation cannot
+ * deadlock with us), the holds (id order), then their seats (id order). Each step is an InitPlan
+ * (`ARRAY(SELECT …)`) of the next, so it is complete before the next takes a lock. The guard on
+ * each hold row decides the race with confirmation: release needs `status = 'active'`; expiry
+ * also needs `expires_at <= now()`, the exact complement of confirm's `expires_at > now()`, so for
+ * any instant exactly one of them can match. Returns the holds whose guard matched, by id.
  */
-export async function endHold(tx: Db, r: EndHoldRequest): Promise<EndedHold | null> {
-  const row = await tx.maybeOne(
-    sql.type(EndedRow)`WITH e AS MATERIALIZED (
-       SELECT id FROM events WHERE id = (SELECT event_id FROM holds WHERE id = ${r.holdId}::uuid) FOR KEY SHARE
+export async function endHolds(tx: Db, requests: readonly EndHoldRequest[]): Promise<Map<string, EndedHold>> {
+  if (requests.length === 0) return new Map();
+  const rows = await tx.any(
+    sql.type(EndedRow)`WITH r AS MATERIALIZED (
+       SELECT * FROM unnest(${sql.array(
+         requests.map((q) => q.holdId),
+         'uuid',
+       )}, ${sql.array(
+         requests.map((q) => q.to),
+         'text',
+       )}, ${sql.array(
+         requests.map((q) => q.userId),
+         'uuid',
+       )}, ${sql.array(
+         requests.map((q) => q.actorId),
+         'uuid',
+       )}) AS r(hold_id, to_status, user_id, actor_id)
+     ), e AS MATERIALIZED (
+       SELECT id FROM events WHERE id IN (SELECT event_id FROM holds WHERE id IN (SELECT hold_id FROM r))
+        ORDER BY id FOR KEY SHARE
+     ), hl AS MATERIALIZED (
+       SELECT id FROM holds
+        WHERE id IN (SELECT hold_id FROM r) AND event_id = ANY(ARRAY(SELECT id FROM e)) AND status = 'active'
+        ORDER BY id FOR UPDATE
      ), h AS (
-       UPDATE holds SET status = ${r.to}::text, ended_at = now()
-        WHERE id = ${r.holdId}::uuid AND event_id = (SELECT id FROM e) AND status = 'active'
-          AND (${r.userId}::uuid IS NULL OR user_id = ${r.userId}::uuid)
-          AND (${r.to}::text <> 'expired' OR expires_at <= now())
-       RETURNING id, event_id, user_id, source, seat_count
+       UPDATE holds SET status = r.to_status, ended_at = now() FROM r
+        WHERE holds.id = r.hold_id AND holds.id = ANY(ARRAY(SELECT id FROM hl)) AND holds.status = 'active'
+          AND (r.user_id IS NULL OR holds.user_id = r.user_id)
+          AND (r.to_status <> 'expired' OR holds.expires_at <= now())
+       RETURNING holds.id, holds.event_id, holds.user_id, holds.source, holds.seat_count, r.to_status, r.actor_id
      ), lk AS MATERIALIZED (
-       SELECT id FROM seats WHERE hold_id = (SELECT id FROM h) ORDER BY id FOR UPDATE
+       SELECT id, hold_id FROM seats WHERE hold_id = ANY(ARRAY(SELECT id FROM h)) ORDER BY id FOR UPDATE
      ), s AS (
        UPDATE seats SET status = 'available', hold_id = NULL, version = seats.version + 1
          FROM lk WHERE seats.id = lk.id AND seats.status = 'held'
-       RETURNING seats.id, seats.version
+       RETURNING seats.id, seats.version, lk.hold_id
      ), w AS (
        UPDATE waitlist_entries SET status = 'lapsed', updated_at = now()
-        WHERE offer_hold_id = (SELECT id FROM h) AND status = 'offered'
+         FROM h WHERE waitlist_entries.offer_hold_id = h.id AND waitlist_entries.status = 'offered'
      ), a AS (
        INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
-       SELECT ${r.actorId}::uuid, 'hold.' || ${r.to}::text, event_id, 'hold', id::text, jsonb_build_object('seats', seat_count) FROM h
+       SELECT actor_id, 'hold.' || to_status, event_id, 'hold', id::text, jsonb_build_object('seats', seat_count) FROM h
      )
      SELECT h.id, h.event_id, h.user_id, h.source, h.seat_count,
-            coalesce((SELECT json_agg(json_build_object('seatId', s.id, 'status', 'available', 'version', s.version)) FROM s),
-                     '[]'::json) AS changes
+            coalesce((SELECT json_agg(json_build_object('seatId', s.id, 'status', 'available', 'version', s.version))
+                        FROM s WHERE s.hold_id = h.id), '[]'::json) AS changes
        FROM h`,
   );
-  if (!row) return null;
-  return {
-    id: row.id,
-    eventId: row.event_id,
-    userId: row.user_id,
-    source: row.source,
-    seatCount: row.seat_count,
-    changes: row.changes,
-  };
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        id: row.id,
+        eventId: row.event_id,
+        userId: row.user_id,
+        source: row.source,
+        seatCount: row.seat_count,
+        changes: row.changes,
+      },
+    ]),
+  );
+}
+
+/** One hold; see endHolds. Null when its guard did not match. */
+export async function endHold(tx: Db, r: EndHoldRequest): Promise<EndedHold | null> {
+  return (await endHolds(tx, [r])).get(r.holdId) ?? null;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Pool } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
-import { type EndedHold, endHold } from './end-hold.js';
+import { type EndedHold, endHold, endHolds } from './end-hold.js';
 
 /**
  * Expires one hold if, in Postgres's clock, it is still active and past `expires_at`; null when
@@ -10,6 +10,16 @@ import { type EndedHold, endHold } from './end-hold.js';
  */
 export function expireHold(pool: Pool, holdId: string): Promise<EndedHold | null> {
   return withTransaction(pool, (tx) => endHold(tx, { holdId, to: 'expired', userId: null, actorId: null }));
+}
+
+/** Expires those of `holdIds` that are still active and overdue, in one transaction and statement. */
+export function expireHolds(pool: Pool, holdIds: readonly string[]): Promise<Map<string, EndedHold>> {
+  return withTransaction(pool, (tx) =>
+    endHolds(
+      tx,
+      holdIds.map((holdId) => ({ holdId, to: 'expired' as const, userId: null, actorId: null })),
+    ),
+  );
 }
 
 /** Holds past their time that are still active: what the cron sweep hands to expireHold. */
@@ -32,31 +42,34 @@ export async function findMsUntilExpiry(pool: Pool, holdId: string): Promise<num
 }
 
 /**
- * Expires every overdue active hold, `batch` at a time with `concurrency` transactions in flight,
- * until none is left (a pass never stops at one batch: a burst of holds made together expires
- * together). Calls `onExpired` for each hold this pass ended; holds confirmed, released or
- * expired by someone else meanwhile are skipped. Returns how many it expired.
+ * Expires every overdue active hold, `batch` at a time, `chunk` holds per transaction with
+ * `concurrency` transactions in flight, until none is left (a pass never stops at one batch: a
+ * burst of holds made together expires together). Calls `onExpired` for each hold this pass
+ * ended; holds confirmed, released or expired by someone else meanwhile are skipped. Returns how
+ * many it expired.
  */
 export async function expireOverdueHolds(
   pool: Pool,
   onExpired: (ended: EndedHold) => void,
-  o: { batch: number; concurrency: number } = { batch: 500, concurrency: 8 },
+  o: { batch: number; chunk: number; concurrency: number } = { batch: 500, chunk: 50, concurrency: 4 },
 ): Promise<number> {
   let total = 0;
   for (;;) {
     const ids = await findOverdueHolds(pool, o.batch);
     if (ids.length === 0) return total;
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += o.chunk) chunks.push(ids.slice(i, i + o.chunk));
     let mine = 0;
     let next = 0;
     const lane = async () => {
-      while (next < ids.length) {
-        const ended = await expireHold(pool, ids[next++] as string);
-        if (!ended) continue;
-        mine++;
-        onExpired(ended);
+      while (next < chunks.length) {
+        for (const ended of (await expireHolds(pool, chunks[next++] as string[])).values()) {
+          mine++;
+          onExpired(ended);
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, ids.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, chunks.length) }, lane));
     total += mine;
     // Every one went to someone else (another pass, a confirm): do not spin on the same rows.
     if (mine === 0) return total;

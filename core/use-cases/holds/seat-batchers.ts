@@ -2,6 +2,7 @@ import type { Pool } from '../../db/pool.js';
 import type { Metrics } from '../../metrics.js';
 import { type Batcher, type BatcherOptions, createBatcher } from './command-batcher.js';
 import type { ConfirmBatcher } from './confirm-hold.js';
+import { type ReleaseBatcher, writeReleaseBatch } from './release-hold.js';
 import { writeConfirmBatch } from './write-confirm-batch.js';
 import { type BatchHoldOutcome, type BatchHoldRequest, writeHoldBatch } from './write-hold-batch.js';
 
@@ -22,5 +23,14 @@ export function createConfirmBatcher(pool: Pool, metrics: Metrics, now: () => Da
     o,
     { name: 'confirm', size: metrics.confirmBatchSize, seconds: metrics.confirmBatchSeconds, shed: metrics.shed },
     (_key, batch) => writeConfirmBatch(pool, batch, now()),
+  );
+}
+
+/** Group commit for hold:release, one queue per gateway (writeReleaseBatch). */
+export function createReleaseBatcher(pool: Pool, metrics: Metrics, o: BatcherOptions): ReleaseBatcher {
+  return createBatcher(
+    o,
+    { name: 'release', size: metrics.releaseBatchSize, seconds: metrics.releaseBatchSeconds, shed: metrics.shed },
+    (_key, batch) => writeReleaseBatch(pool, batch),
   );
 }

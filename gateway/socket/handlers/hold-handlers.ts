@@ -40,7 +40,11 @@ export const holdHandlers: Handlers<typeof commands, UserSocket> = {
   'hold:release': async ({ holdId }, call) => {
     const { app } = call;
     const { userId } = call.user();
-    const released = await releaseHold(app.pool, userId, holdId);
+    const released = await releaseHold(
+      { pool: app.pool, batcher: app.releaseBatcher, deadlineAt: call.deadlineAt },
+      userId,
+      holdId,
+    );
     afterSeatChange(app, released.eventId, released.changes, { lastHoldOf: released.lastHold ? userId : null });
     return { holdId, released: released.changes.length };
   },
