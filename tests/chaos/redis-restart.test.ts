@@ -12,6 +12,12 @@ import { waitUntil } from '../support/wait-until.js';
 import { type BuyerLog, runBuyer } from './buyer.js';
 
 const BUYERS = 120;
+/**
+ * Buyers who arrive together right after the restart: more than MAX_ACTIVE at once, so some
+ * must wait and only an admission tick can let them in (the buyers from before the outage come
+ * back one by one, as their retries run out, and a fast hold path serves each before the next).
+ */
+const LATE_BUYERS = 40;
 const SEATS = 200;
 const MAX_ACTIVE = 15;
 /** Redis stays away this long: long enough for every kind of command to meet the outage. */
@@ -45,9 +51,10 @@ describe('Redis killed and restarted empty in the middle of a sale', () => {
       sections: [{ name: 'A', priceCents: 3000, rows: 10, seatsPerRow: 20 }],
       admission: { maxActive: MAX_ACTIVE, admitPerTick: 5, tickMs: 100, sessionTtlSeconds: 120 },
     });
-    const users = await createBulkUsers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, BUYERS + 1);
+    const users = await createBulkUsers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, BUYERS + LATE_BUYERS + 1);
     const clients = await Promise.all(users.map((u, i) => connectClient(gateways[i % 2]!.url, u.accessToken)));
     const probe = clients.pop()!;
+    const late = clients.splice(BUYERS, LATE_BUYERS);
     const soldNow = async () =>
       (
         await dbQuery<{ n: number }>(
@@ -87,6 +94,7 @@ describe('Redis killed and restarted empty in the middle of a sale', () => {
       100,
     );
     expect(after.data).toEqual({ state: 'none' });
+    buyers.push(...late.map((c, i) => runBuyer(c, ev.id, 2 + (i % 2), { deadline, isOver: () => over })));
 
     const sold = await waitUntil('every seat sold', async () => (await soldNow()) === SEATS, 120_000, 200);
     over = true;
