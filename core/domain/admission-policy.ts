@@ -95,12 +95,24 @@ export interface HoldPathHealth {
 export const ADMIT_CUT_COOLDOWN_MS = 2000;
 
 /**
+ * Where the closed loop starts an event: a tenth of `admitPerTick` (at least 1) per tick. The
+ * opening is the harshest second of a sale (the whole crowd is already queued, nobody has
+ * measured the hold path yet, and the first latency report comes a second after the first
+ * admissions): starting at the admin's full rate admitted 500 buyers into the first second of a
+ * 20,000-user sale and made the opening the hold path's p99.
+ */
+export function initialAdmitLimit(admitPerTick: number): number {
+  return Math.max(1, Math.ceil(admitPerTick / 10));
+}
+
+/**
  * Closed-loop admission, the way TCP finds a link's capacity: the number admitted per tick
  * halves when the hold path misses its latency target or its database queue fills (at most once
- * per ADMIT_CUT_COOLDOWN_MS; in between it stays), and climbs by a twentieth of the admin's
- * `admitPerTick` (at least 1) per healthy report. It never goes above `admitPerTick` (and the
- * tick's budget keeps `maxActive`), never below 1. Without measurements (nobody holding yet)
- * the path counts as healthy. `msSinceCut` is the time since the last cut (none: infinite).
+ * per ADMIT_CUT_COOLDOWN_MS; in between it stays). Per healthy report it doubles while the loop
+ * has never cut (`slowStart`, from initialAdmitLimit), and afterwards climbs by a twentieth of the
+ * admin's `admitPerTick` (at least 1). It never goes above `admitPerTick` (and the tick's budget
+ * keeps `maxActive`), never below 1. Without measurements (nobody holding yet) the path counts
+ * as healthy. `msSinceCut` is the time since the last cut (none: infinite).
  */
 export function nextAdmitLimit(i: {
   current: number;
@@ -109,6 +121,7 @@ export function nextAdmitLimit(i: {
   dbQueueMax: number;
   health: HoldPathHealth;
   msSinceCut?: number;
+  slowStart?: boolean;
 }): number {
   const current = Math.min(Math.max(1, i.current), i.admitPerTick);
   const late = i.health.holdP95Ms !== null && i.health.holdP95Ms > i.targetHoldP95Ms;
@@ -117,6 +130,7 @@ export function nextAdmitLimit(i: {
     const cooling = i.msSinceCut !== undefined && i.msSinceCut < ADMIT_CUT_COOLDOWN_MS;
     return cooling ? current : Math.max(1, Math.floor(current / 2));
   }
+  if (i.slowStart) return Math.min(i.admitPerTick, current * 2);
   return Math.min(i.admitPerTick, current + Math.max(1, Math.round(i.admitPerTick / 20)));
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ADMIT_CUT_COOLDOWN_MS, isPositionNews, nextAdmitLimit, positionRefreshMs } from '../../core/domain/admission-policy.js';
+import {
+  ADMIT_CUT_COOLDOWN_MS,
+  initialAdmitLimit,
+  isPositionNews,
+  nextAdmitLimit,
+  positionRefreshMs,
+} from '../../core/domain/admission-policy.js';
 import { combineHealth } from '../../core/use-cases/queue/steer-admission.js';
 
 const step = (current: number, holdP95Ms: number | null, dbWaiting = 0) =>
@@ -88,5 +94,25 @@ describe('queue position pushes', () => {
     expect(positionRefreshMs(at(2000, 30), 1000)).toBe(3000);
     expect(positionRefreshMs(at(20_000, 1200), 1000)).toBe(15_000);
     expect(positionRefreshMs(at(20_000, 1200), 20_000)).toBe(20_000);
+  });
+});
+
+describe('closed-loop admission slow start', () => {
+  const grow = (current: number, holdP95Ms: number | null) =>
+    nextAdmitLimit({
+      current,
+      admitPerTick: 100,
+      targetHoldP95Ms: 250,
+      dbQueueMax: 20,
+      health: { holdP95Ms, dbWaiting: 0 },
+      slowStart: true,
+    });
+  it('starts at a tenth of admitPerTick, doubles per healthy report up to it, and halves when late', () => {
+    expect(initialAdmitLimit(100)).toBe(10);
+    expect(initialAdmitLimit(5)).toBe(1);
+    expect(grow(10, null)).toBe(20);
+    expect(grow(20, 100)).toBe(40);
+    expect(grow(80, 100)).toBe(100);
+    expect(grow(40, 900)).toBe(20);
   });
 });

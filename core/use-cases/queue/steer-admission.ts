@@ -1,4 +1,4 @@
-import { type HoldPathHealth, nextAdmitLimit } from '../../domain/admission-policy.js';
+import { type HoldPathHealth, initialAdmitLimit, nextAdmitLimit } from '../../domain/admission-policy.js';
 import type { Redis } from '../../redis/connect-redis.js';
 import type { Keys } from '../../redis/keys.js';
 import { type AdmissionControl, DEFAULT_TARGET_HOLD_P95_MS } from './admission-control.js';
@@ -26,7 +26,7 @@ export function combineHealth(reports: readonly Report[], nowMs: number): (HoldP
 
 /**
  * The number this tick may admit (before `maxActive`): `admitPerTick` with the loop off, else
- * the closed loop's limit. The limit moves once per new health report (a tick every 100 ms must
+ * the closed loop's limit (from initialAdmitLimit, doubling until the first cut). The limit moves once per new health report (a tick every 100 ms must
  * not halve ten times on one slow second) and is kept in the event's stats hash with the
  * measured p95, which the analytics stream shows.
  */
@@ -53,16 +53,19 @@ export async function steerAdmission(
       return [];
     }
   });
-  const current = Math.min(admitPerTick, Number(limitRaw ?? admitPerTick) || admitPerTick);
+  // A new event's loop starts low and doubles until its first cut (slow start).
+  const current = Math.min(admitPerTick, Number(limitRaw ?? initialAdmitLimit(admitPerTick)) || admitPerTick);
   const health = combineHealth(reports, nowMs);
-  if (!health || health.atMs <= Number(usedAtRaw ?? 0)) return current;
+  // No gateway reports at all: nothing to steer by, so the admin's rate (as with the loop off).
+  if (!health) return limitRaw ? current : admitPerTick;
+  if (health.atMs <= Number(usedAtRaw ?? 0)) return current;
   const next = nextAdmitLimit({
     current,
     admitPerTick,
     targetHoldP95Ms: control.settings.targetHoldP95Ms ?? DEFAULT_TARGET_HOLD_P95_MS,
     dbQueueMax,
     health,
-    ...(cutAtRaw ? { msSinceCut: nowMs - Number(cutAtRaw) } : {}),
+    ...(cutAtRaw ? { msSinceCut: nowMs - Number(cutAtRaw) } : { slowStart: true }),
   });
   await deps.redis.hset(stats, 'aimdLimit', next, 'aimdAt', health.atMs, 'holdP95Ms', health.holdP95Ms ?? '');
   if (next < current) await deps.redis.hset(stats, 'aimdCutAt', nowMs);
