@@ -4,7 +4,8 @@
 -- per second (hash)
 -- ARGV: 1 user, 2 now ms, 3 pre-sale order ('' once the sale is open), 4 join admission cap,
 -- 5 session ttl seconds, 6 join?, 7 access code ('1': admitted at once while a slot is free, else
--- at the head of the room, ahead of every join without a code)
+-- at the head of the room, ahead of every join without a code), 8 admission ticks per second,
+-- 9 the per-tick limit to assume before the first tick stored one (stats field aimdLimit)
 -- Returns {'admitted', session} | {'waiting', rank, order, preQueueSize, buckets} | {'none'}
 local user, now = ARGV[1], tonumber(ARGV[2])
 -- Any sign of life ends the disconnect grace period.
@@ -39,9 +40,13 @@ if ARGV[7] == '1' and ARGV[6] == '1' then
 end
 if not order then
   if ARGV[6] ~= '1' then return { 'none' } end
-  -- Skipping the queue is only fair when nobody waits; the cap keeps invariant 5.
+  -- Skipping the queue is only fair when nobody waits; the cap keeps invariant 5. And only
+  -- within the room's current rate (the closed loop's limit per tick, times ticks per second):
+  -- a crowd arriving at an empty room is let in at the pace the hold path can take, not all at once.
   if cap > 0 and redis.call('ZCARD', KEYS[1]) == 0 and redis.call('ZCOUNT', KEYS[3], '(' .. now, '+inf') < cap then
-    return admit()
+    local limit = tonumber(redis.call('HGET', KEYS[5], 'aimdLimit') or ARGV[9]) or tonumber(ARGV[9])
+    local thisSecond = tonumber(redis.call('HGET', KEYS[7], math.floor(now / 1000)) or '0')
+    if thisSecond < limit * tonumber(ARGV[8]) then return admit() end
   end
   -- Pre-sale joins carry a random negative order: behind the curtain until sale start, they
   -- sort ahead of every later join (positive sequence) in a uniformly random order.

@@ -4,6 +4,7 @@ import type { Pool } from '../../db/pool.js';
 import {
   configuredAdmissionRate,
   estimateEtaSeconds,
+  initialAdmitLimit,
   joinAdmissionCap,
   measuredAdmissionRate,
 } from '../../domain/admission-policy.js';
@@ -67,6 +68,8 @@ export async function runQueueEntry(
       control.settings.sessionTtlSeconds,
       mode === 'join' ? '1' : '0',
       priority ? '1' : '0',
+      1000 / control.settings.tickMs,
+      control.settings.auto === false ? control.settings.admitPerTick : initialAdmitLimit(control.settings.admitPerTick),
     ],
   )) as [string, ...unknown[]];
   if (reply[0] === 'none') return { state: 'none' };
