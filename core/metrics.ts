@@ -97,6 +97,24 @@ export interface QueueDepthSource {
  * The hold path (issue 9): what closed-loop admission reads (queue depth in front of Postgres,
  * with `evently_ack_latency_seconds{command="seats:hold"}`) and the group-commit batch sizes.
  */
+/** A group-commit batcher's two histograms: `evently_<name>_batch_size` and `_seconds`. */
+function batchMetrics(r: client.Registry[], name: string, command: string) {
+  return {
+    size: new client.Histogram({
+      name: `evently_${name}_batch_size`,
+      help: `Requests written per group-commit transaction (${command})`,
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: r,
+    }),
+    seconds: new client.Histogram({
+      name: `evently_${name}_batch_seconds`,
+      help: `Duration of one ${command} group-commit transaction, BEGIN to COMMIT`,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: r,
+    }),
+  };
+}
+
 function holdPathMetrics(r: client.Registry[]) {
   const sources: { db: QueueDepthSource | null } = { db: null };
   return {
@@ -115,42 +133,9 @@ function holdPathMetrics(r: client.Registry[]) {
         this.set(sources.db?.depth() ?? 0);
       },
     }),
-    holdBatchSize: new client.Histogram({
-      name: 'evently_hold_batch_size',
-      help: 'Requests written per group-commit transaction (seats:hold)',
-      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-      registers: r,
-    }),
-    holdBatchSeconds: new client.Histogram({
-      name: 'evently_hold_batch_seconds',
-      help: 'Duration of one group-commit transaction, BEGIN to COMMIT',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-      registers: r,
-    }),
-    confirmBatchSize: new client.Histogram({
-      name: 'evently_confirm_batch_size',
-      help: 'Requests written per group-commit transaction (hold:confirm)',
-      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-      registers: r,
-    }),
-    confirmBatchSeconds: new client.Histogram({
-      name: 'evently_confirm_batch_seconds',
-      help: 'Duration of one hold:confirm group-commit batch, BEGIN to COMMIT',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-      registers: r,
-    }),
-    releaseBatchSize: new client.Histogram({
-      name: 'evently_release_batch_size',
-      help: 'Requests written per group-commit transaction (hold:release)',
-      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
-      registers: r,
-    }),
-    releaseBatchSeconds: new client.Histogram({
-      name: 'evently_release_batch_seconds',
-      help: 'Duration of one hold:release group-commit batch, BEGIN to COMMIT',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-      registers: r,
-    }),
+    holdBatch: batchMetrics(r, 'hold', 'seats:hold'),
+    confirmBatch: batchMetrics(r, 'confirm', 'hold:confirm'),
+    releaseBatch: batchMetrics(r, 'release', 'hold:release'),
     shed: new client.Counter({
       name: 'evently_shed_total',
       help: 'Commands answered OVERLOADED at once, by reason',

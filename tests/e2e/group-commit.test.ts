@@ -178,7 +178,7 @@ describe('group commit of seats:hold', () => {
 });
 
 /** One best-available hold of `quantity` seats, retried while the server says retryable. */
-async function holdOne(r: Racer, eventId: string, quantity: number, idempotencyKey = randomUUID()): Promise<string> {
+async function holdOne(r: Racer, eventId: string, quantity: number, idempotencyKey: string = randomUUID()): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const ack = await r.client.seatsHold(
       { eventId, admissionToken: r.admissionToken, idempotencyKey, quantity },
@@ -193,22 +193,41 @@ async function holdOne(r: Racer, eventId: string, quantity: number, idempotencyK
 const confirmOn = (c: EventlyClient, holdId: string, idempotencyKey: string, outcome: 'approve' | 'decline' = 'approve') =>
   c.holdConfirm({ holdId, idempotencyKey, payment: { method: 'mock', outcome } }, { timeoutMs: 60_000 });
 
+/**
+ * Two gateways, an event of 600 seats held for an hour, `buyers` admitted round-robin on both,
+ * each holding 1-2 seats (with `holdKeys[i]` as the idempotency key when given), and each also
+ * connected to the other gateway with the same session (`twins`).
+ */
+async function twoGatewaysWithHolds(buyers: number, holdKeys: readonly string[] = []) {
+  const gateways = await Promise.all([startGatewayProcess(t.env), startGatewayProcess(t.env)]);
+  const urls = gateways.map((g) => g.url);
+  const admin = await loginAdmin(urls[0] as string);
+  const ev = await createTestEvent(urls[0] as string, admin.accessToken, {
+    admission: OPEN_ADMISSION,
+    holdTtlSeconds: 3600,
+    sections: [{ name: 'A', priceCents: 1000, rows: 20, seatsPerRow: 30 }],
+  });
+  const racers = await admitRacers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, urls, ev.id, buyers);
+  const holds = await Promise.all(racers.map((r, i) => holdOne(r, ev.id, 1 + (i % 2), holdKeys[i])));
+  const twins = await Promise.all(racers.map((r, i) => connectClient(urls[(i + 1) % 2] as string, r.accessToken)));
+  return {
+    urls,
+    ev,
+    racers,
+    holds,
+    twins,
+    stop: async () => {
+      for (const c of [...racers.map((r) => r.client), ...twins]) c.close();
+      await Promise.all(gateways.map((g) => g.stop()));
+    },
+  };
+}
+
 describe('group commit of hold:confirm', () => {
   it('300 buyers on two gateways confirm at once, with duplicates, reused keys, declines, releases and strangers: one legal answer each', async () => {
-    const gateways = await Promise.all([startGatewayProcess(t.env), startGatewayProcess(t.env)]);
+    const holdKeys = [...Array(300).keys()].map(() => randomUUID());
+    const { urls, ev, racers, holds, twins, stop } = await twoGatewaysWithHolds(300, holdKeys);
     try {
-      const urls = gateways.map((g) => g.url);
-      const admin = await loginAdmin(urls[0] as string);
-      const ev = await createTestEvent(urls[0] as string, admin.accessToken, {
-        admission: OPEN_ADMISSION,
-        holdTtlSeconds: 3600,
-        sections: [{ name: 'A', priceCents: 1000, rows: 20, seatsPerRow: 30 }],
-      });
-      const racers = await admitRacers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, urls, ev.id, 300);
-      const holdKeys = racers.map(() => randomUUID());
-      const holds = await Promise.all(racers.map((r, i) => holdOne(r, ev.id, 1 + (i % 2), holdKeys[i])));
-      // Each buyer also on the other gateway, with the same session.
-      const twins = await Promise.all(racers.map((r, i) => connectClient(urls[(i + 1) % 2] as string, r.accessToken)));
       const expected: string[] = []; // booking ids that must exist
       await Promise.all(
         racers.map(async (r, i) => {
@@ -273,7 +292,6 @@ describe('group commit of hold:confirm', () => {
           }
         }),
       );
-      for (const c of [...racers.map((r) => r.client), ...twins]) c.close();
       const booked = await dbQuery<{ id: string; seats: number; sold: number }>(
         t.databaseUrl,
         `SELECT b.id, (SELECT count(*)::int FROM booked_seats bs WHERE bs.booking_id = b.id) AS seats,
@@ -295,7 +313,7 @@ describe('group commit of hold:confirm', () => {
       const sizes = await Promise.all(urls.map((u) => batchSizes(u, 'evently_confirm_batch_size')));
       expect(sizes.some((s) => s.sum > s.count)).toBe(true);
     } finally {
-      await Promise.all(gateways.map((g) => g.stop()));
+      await stop();
     }
   }, 180_000);
 
@@ -362,18 +380,8 @@ describe('group commit of hold:confirm', () => {
 
 describe('group commit of hold:release', () => {
   it('200 buyers release at once on two gateways, twice, with strangers and confirmed holds: one legal answer each', async () => {
-    const gateways = await Promise.all([startGatewayProcess(t.env), startGatewayProcess(t.env)]);
+    const { urls, ev, racers, holds, twins, stop } = await twoGatewaysWithHolds(200);
     try {
-      const urls = gateways.map((g) => g.url);
-      const admin = await loginAdmin(urls[0] as string);
-      const ev = await createTestEvent(urls[0] as string, admin.accessToken, {
-        admission: OPEN_ADMISSION,
-        holdTtlSeconds: 3600,
-        sections: [{ name: 'A', priceCents: 1000, rows: 20, seatsPerRow: 30 }],
-      });
-      const racers = await admitRacers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, urls, ev.id, 200);
-      const holds = await Promise.all(racers.map((r, i) => holdOne(r, ev.id, 1 + (i % 2))));
-      const twins = await Promise.all(racers.map((r, i) => connectClient(urls[(i + 1) % 2] as string, r.accessToken)));
       // Every fourth buyer has confirmed first: their release is a CONFLICT.
       await Promise.all(
         racers.map(async (r, i) => {
@@ -404,7 +412,6 @@ describe('group commit of hold:release', () => {
           }
         }),
       );
-      for (const c of [...racers.map((r) => r.client), ...twins]) c.close();
       const rows = await dbQuery<{ id: string; status: string }>(
         t.databaseUrl,
         'SELECT id, status FROM holds WHERE event_id = $1',
@@ -425,7 +432,7 @@ describe('group commit of hold:release', () => {
       const sizes = await Promise.all(urls.map((u) => batchSizes(u, 'evently_release_batch_size')));
       expect(sizes.some((s) => s.sum > s.count)).toBe(true);
     } finally {
-      await Promise.all(gateways.map((g) => g.stop()));
+      await stop();
     }
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 import type { Counter, Histogram } from 'prom-client';
-import { AppError } from '../../domain/app-error.js';
+import { AppError, isAppError } from '../../domain/app-error.js';
 
 export interface BatcherOptions {
   windowMs: number;
@@ -150,4 +150,31 @@ export function createBatcher<Req extends { userId: string }, Out>(
     },
     pending: () => pending,
   };
+}
+
+/**
+ * Writes a batch as one transaction (`write`); when that fails whole, except with an AppError
+ * (the answer for every request, e.g. OVERLOADED on a lost connection), writes each request
+ * alone, so a failure (a key this user already used for another command, say) belongs only to
+ * the request that caused it. One outcome per request: its result or its own error.
+ */
+export async function writeWholeOrEach<Req, Out>(
+  items: readonly Req[],
+  write: (items: readonly Req[]) => Promise<(Out | Error)[]>,
+): Promise<(Out | Error)[]> {
+  try {
+    return await write(items);
+  } catch (err) {
+    if (items.length === 1 || isAppError(err)) throw err;
+    const outcomes: (Out | Error)[] = [];
+    for (const item of items) {
+      outcomes.push(
+        await write([item]).then(
+          ([one]) => one as Out | Error,
+          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+        ),
+      );
+    }
+    return outcomes;
+  }
 }

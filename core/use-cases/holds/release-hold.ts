@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Pool, Tx } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
-import { AppError, isAppError } from '../../domain/app-error.js';
-import type { Batcher } from './command-batcher.js';
+import { AppError } from '../../domain/app-error.js';
+import { type Batcher, writeWholeOrEach } from './command-batcher.js';
 import { type EndedHold, endHolds } from './end-hold.js';
 
 export interface ReleasedHold extends EndedHold {
@@ -45,24 +45,10 @@ const LiveRow = z.object({ user_id: z.string(), event_id: z.string(), n: z.numbe
  * Releases a batch of holds in one transaction (endHolds: one statement for all of them); a batch
  * of one is the single path. The first request for a hold decides it; a later one in the same
  * batch finds it released, as it would have one transaction later. A batch that fails whole
- * reruns request by request, so a failure belongs to the request that caused it.
+ * reruns request by request (writeWholeOrEach).
  */
-export async function writeReleaseBatch(pool: Pool, items: readonly ReleaseRequest[]): Promise<ReleaseOutcome[]> {
-  try {
-    return await withTransaction(pool, (tx) => releaseInTx(tx, items));
-  } catch (err) {
-    if (items.length === 1 || isAppError(err)) throw err;
-    const outcomes: ReleaseOutcome[] = [];
-    for (const item of items) {
-      outcomes.push(
-        await withTransaction(pool, (tx) => releaseInTx(tx, [item])).then(
-          ([one]) => one as ReleaseOutcome,
-          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-        ),
-      );
-    }
-    return outcomes;
-  }
+export function writeReleaseBatch(pool: Pool, items: readonly ReleaseRequest[]): Promise<ReleaseOutcome[]> {
+  return writeWholeOrEach(items, (some) => withTransaction(pool, (tx) => releaseInTx(tx, some)));
 }
 
 async function releaseInTx(tx: Tx, items: readonly ReleaseRequest[]): Promise<ReleaseOutcome[]> {

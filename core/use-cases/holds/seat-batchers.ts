@@ -10,27 +10,21 @@ export type HoldBatcher = Batcher<BatchHoldRequest, BatchHoldOutcome>;
 
 /** Group commit for seats:hold, one queue per event (writeHoldBatch). */
 export function createHoldBatcher(pool: Pool, metrics: Metrics, now: () => Date, o: BatcherOptions): HoldBatcher {
-  return createBatcher(
-    o,
-    { name: 'hold', size: metrics.holdBatchSize, seconds: metrics.holdBatchSeconds, shed: metrics.shed },
-    (eventId, batch) => writeHoldBatch(pool, eventId, batch, now()),
+  return createBatcher(o, { name: 'hold', ...metrics.holdBatch, shed: metrics.shed }, (eventId, batch) =>
+    writeHoldBatch(pool, eventId, batch, now()),
   );
 }
 
 /** Group commit for hold:confirm, one queue per gateway (writeConfirmBatch). */
 export function createConfirmBatcher(pool: Pool, metrics: Metrics, now: () => Date, o: BatcherOptions): ConfirmBatcher {
-  return createBatcher(
-    o,
-    { name: 'confirm', size: metrics.confirmBatchSize, seconds: metrics.confirmBatchSeconds, shed: metrics.shed },
-    (_key, batch) => writeConfirmBatch(pool, batch, now()),
+  return createBatcher(o, { name: 'confirm', ...metrics.confirmBatch, shed: metrics.shed }, (_key, batch) =>
+    writeConfirmBatch(pool, batch, now()),
   );
 }
 
 /** Group commit for hold:release, one queue per gateway (writeReleaseBatch). */
 export function createReleaseBatcher(pool: Pool, metrics: Metrics, o: BatcherOptions): ReleaseBatcher {
-  return createBatcher(
-    o,
-    { name: 'release', size: metrics.releaseBatchSize, seconds: metrics.releaseBatchSeconds, shed: metrics.shed },
-    (_key, batch) => writeReleaseBatch(pool, batch),
+  return createBatcher(o, { name: 'release', ...metrics.releaseBatch, shed: metrics.shed }, (_key, batch) =>
+    writeReleaseBatch(pool, batch),
   );
 }

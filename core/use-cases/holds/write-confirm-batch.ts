@@ -5,11 +5,12 @@ import { SeatChange } from '../../contract/pushes.js';
 import type { Pool, Tx } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
-import { AppError, isAppError } from '../../domain/app-error.js';
+import { AppError } from '../../domain/app-error.js';
 import { isSaleOpen } from '../../domain/event-status.js';
 import { orderSeats, type PlacedSeat, toSeatRef } from '../../domain/order-seats.js';
 import type { IdempotencyRef } from '../idempotency/find-idempotent-reply.js';
 import { enqueueNotifications } from '../notifications/enqueue-notification.js';
+import { writeWholeOrEach } from './command-batcher.js';
 
 export interface ConfirmRequest {
   userId: string;
@@ -88,25 +89,12 @@ const conflict = () => new AppError('CONFLICT', 'idempotencyKey was already used
  * its reply (same request) or CONFLICT.
  *
  * What fails the whole transaction (a key this user already used for another command, inserted
- * meanwhile; seats that moved under a locked hold) reruns a batch request by request, so it fails
- * only the request it belongs to; a lost connection (OVERLOADED) fails them all, retryably.
+ * meanwhile; seats that moved under a locked hold) reruns a batch request by request
+ * (writeWholeOrEach), so it fails only the request it belongs to; a lost connection (OVERLOADED)
+ * fails them all, retryably.
  */
-export async function writeConfirmBatch(pool: Pool, items: readonly ConfirmRequest[], now: Date): Promise<ConfirmOutcome[]> {
-  try {
-    return await withTransaction(pool, (tx) => confirmInTx(tx, items, now));
-  } catch (err) {
-    if (items.length === 1 || isAppError(err)) throw err;
-    const outcomes: ConfirmOutcome[] = [];
-    for (const item of items) {
-      outcomes.push(
-        await withTransaction(pool, (tx) => confirmInTx(tx, [item], now)).then(
-          ([one]) => one as ConfirmOutcome,
-          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-        ),
-      );
-    }
-    return outcomes;
-  }
+export function writeConfirmBatch(pool: Pool, items: readonly ConfirmRequest[], now: Date): Promise<ConfirmOutcome[]> {
+  return writeWholeOrEach(items, (some) => withTransaction(pool, (tx) => confirmInTx(tx, some, now)));
 }
 
 async function confirmInTx(tx: Tx, items: readonly ConfirmRequest[], now: Date): Promise<ConfirmOutcome[]> {
