@@ -127,7 +127,7 @@ function holdPathMetrics(r: client.Registry[]) {
     },
     dbQueueDepth: new client.Gauge({
       name: 'evently_db_queue_depth',
-      help: 'Commands waiting for Postgres on this process: pool waiters plus holds, confirms and releases waiting for a batch',
+      help: 'Commands waiting for Postgres on this process: pool waiters plus seat commands waiting for a batch',
       registers: r,
       collect() {
         this.set(sources.db?.depth() ?? 0);
@@ -136,6 +136,7 @@ function holdPathMetrics(r: client.Registry[]) {
     holdBatch: batchMetrics(r, 'hold', 'seats:hold'),
     confirmBatch: batchMetrics(r, 'confirm', 'hold:confirm'),
     releaseBatch: batchMetrics(r, 'release', 'hold:release'),
+    waitlistBatch: batchMetrics(r, 'waitlist_join', 'waitlist:join'),
     shed: new client.Counter({
       name: 'evently_shed_total',
       help: 'Commands answered OVERLOADED at once, by reason',

@@ -6,6 +6,7 @@ import type { SeatLocks } from '../core/redis/seat-locks.js';
 import type { ConfirmBatcher } from '../core/use-cases/holds/confirm-hold.js';
 import type { ReleaseBatcher } from '../core/use-cases/holds/release-hold.js';
 import type { HoldBatcher } from '../core/use-cases/holds/seat-batchers.js';
+import type { WaitlistBatcher } from '../core/use-cases/waitlist/join-waitlist.js';
 import type { HoldPathHealthRecorder } from './queue/hold-path-health.js';
 import type { LocalQueuePositions } from './queue/local-queue-positions.js';
 import type { LiveSeats } from './seats/live-seats.js';
@@ -36,4 +37,5 @@ export interface AppContext extends ProcessContext {
   holdBatcher: HoldBatcher | null;
   confirmBatcher: ConfirmBatcher | null;
   releaseBatcher: ReleaseBatcher | null;
+  waitlistBatcher: WaitlistBatcher | null;
 }

@@ -12,7 +12,12 @@ import { createKeys } from '../core/redis/keys.js';
 import { createSeatLocks } from '../core/redis/seat-locks.js';
 import { runShutdown } from '../core/run-shutdown.js';
 import { createSeatChangePublisher } from '../core/seat-change-publisher.js';
-import { createConfirmBatcher, createHoldBatcher, createReleaseBatcher } from '../core/use-cases/holds/seat-batchers.js';
+import {
+  createConfirmBatcher,
+  createHoldBatcher,
+  createReleaseBatcher,
+  createWaitlistBatcher,
+} from '../core/use-cases/holds/seat-batchers.js';
 import type { AppContext } from './app-context.js';
 import { clientAddressOf, createTrustedProxies } from './http/client-address.js';
 import { createHttpHeaderPolicy } from './http/http-header-policy.js';
@@ -126,6 +131,7 @@ export async function startGateway(
     holdBatcher: config.groupCommit.enabled ? createHoldBatcher(pool, metrics, () => new Date(), config.groupCommit) : null,
     confirmBatcher: config.groupCommit.enabled ? createConfirmBatcher(pool, metrics, () => new Date(), config.groupCommit) : null,
     releaseBatcher: config.groupCommit.enabled ? createReleaseBatcher(pool, metrics, config.groupCommit) : null,
+    waitlistBatcher: config.groupCommit.enabled ? createWaitlistBatcher(pool, metrics, config.groupCommit) : null,
   };
   // What closed-loop admission and /metrics read: waiting for a connection or for a batch.
   metrics.dbQueue.setSource({
@@ -133,7 +139,8 @@ export async function startGateway(
       pool.waitingCount +
       (app.holdBatcher?.pending() ?? 0) +
       (app.confirmBatcher?.pending() ?? 0) +
-      (app.releaseBatcher?.pending() ?? 0),
+      (app.releaseBatcher?.pending() ?? 0) +
+      (app.waitlistBatcher?.pending() ?? 0),
   });
   const trustedProxies = createTrustedProxies(config.trustedProxies);
   const routerOptions: RouterOptions = {

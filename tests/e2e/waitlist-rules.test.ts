@@ -8,9 +8,9 @@ import { checkInvariants } from '../support/check-invariants.js';
 import { collectPushes, connectClient, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { dbQuery, seatIdsInOrder } from '../support/db-query.js';
-import { loginAdmin, registerUser } from '../support/http-client.js';
+import { http, loginAdmin, registerUser } from '../support/http-client.js';
 import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
-import { createTestEnv, type TestEnv } from '../support/test-env.js';
+import { createTestEnv, metricsAuth, type TestEnv } from '../support/test-env.js';
 import { waitUntil } from '../support/wait-until.js';
 
 let t: TestEnv;
@@ -204,5 +204,14 @@ describe('waitlist rules (PROTOCOL v1.1)', () => {
     expect(entries.map((e) => placeOf.get(e.user_id))).toEqual(entries.map((_, i) => i + 1));
     await waitUntil('positions stay stable', async () => (await entriesOf(ev.id)).every((e) => e.status === 'waiting'));
     await checkInvariants(t.databaseUrl);
+    // The joins really were written in batches (group commit), not one lock turn each.
+    const batched = await Promise.all(
+      gateways.map(async (g) => {
+        const text = (await http<string>(g.url, 'GET', '/metrics', { headers: metricsAuth })).body;
+        const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+        return value('evently_waitlist_join_batch_size_sum') > value('evently_waitlist_join_batch_size_count');
+      }),
+    );
+    expect(batched).toContain(true);
   }, 90_000);
 });

@@ -10,7 +10,7 @@ import type { HeldSeatLock, SeatLocks } from '../../redis/seat-locks.js';
 import { findIdempotentReply, type IdempotencyRef } from '../idempotency/find-idempotent-reply.js';
 import { hashRequest } from '../idempotency/hash-request.js';
 import { runIdempotent } from '../idempotency/run-idempotent.js';
-import { joinWaitlist } from '../waitlist/join-waitlist.js';
+import { joinWaitlist, type WaitlistBatcher } from '../waitlist/join-waitlist.js';
 import { findFreeSeats } from './find-free-seats.js';
 import { holdLimitLockKey } from './hold-limit-lock-key.js';
 import type { HoldBatcher } from './seat-batchers.js';
@@ -24,6 +24,8 @@ export interface HoldDeps {
   now(): Date;
   /** Group commit (GROUP_COMMIT_ENABLED); null: one transaction per hold. */
   batcher: HoldBatcher | null;
+  /** Group commit of waitlist joins (waitlistRest when sold out); null: one transaction each. */
+  waitlistBatcher: WaitlistBatcher | null;
   /** The command's deadline: a hold not started by then is not started. */
   deadlineAt: number;
 }
@@ -192,7 +194,8 @@ async function soldOut(
   if (p.waitlistRest) {
     // Not for a retry of a hold that was made (its reply is looked up by the caller).
     if (await findIdempotentReply<HoldReply>(deps.pool, idempotency)) throw new AppError('SOLD_OUT', 'sold out');
-    const { position, quantity } = await joinWaitlist(deps.pool, {
+    const waitlist = { pool: deps.pool, batcher: deps.waitlistBatcher, deadlineAt: deps.deadlineAt };
+    const { position, quantity } = await joinWaitlist(waitlist, {
       eventId: p.eventId,
       userId,
       quantity: requested,

@@ -1,5 +1,6 @@
 import type { Pool } from '../../db/pool.js';
 import type { Metrics } from '../../metrics.js';
+import { type WaitlistBatcher, writeWaitlistBatch } from '../waitlist/join-waitlist.js';
 import { type Batcher, type BatcherOptions, createBatcher } from './command-batcher.js';
 import type { ConfirmBatcher } from './confirm-hold.js';
 import { type ReleaseBatcher, writeReleaseBatch } from './release-hold.js';
@@ -26,5 +27,12 @@ export function createConfirmBatcher(pool: Pool, metrics: Metrics, now: () => Da
 export function createReleaseBatcher(pool: Pool, metrics: Metrics, o: BatcherOptions): ReleaseBatcher {
   return createBatcher(o, { name: 'release', ...metrics.releaseBatch, shed: metrics.shed }, (_key, batch) =>
     writeReleaseBatch(pool, batch),
+  );
+}
+
+/** Group commit for waitlist:join (and holds that waitlist the rest), one queue per event (writeWaitlistBatch). */
+export function createWaitlistBatcher(pool: Pool, metrics: Metrics, o: BatcherOptions): WaitlistBatcher {
+  return createBatcher(o, { name: 'waitlist_join', ...metrics.waitlistBatch, shed: metrics.shed }, (eventId, batch) =>
+    writeWaitlistBatch(pool, eventId, batch),
   );
 }

@@ -24,6 +24,7 @@ export const holdHandlers: Handlers<typeof commands, UserSocket> = {
           ),
         now: app.now,
         batcher: app.holdBatcher,
+        waitlistBatcher: app.waitlistBatcher,
         deadlineAt: call.deadlineAt,
       },
       userId,

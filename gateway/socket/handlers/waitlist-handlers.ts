@@ -9,13 +9,16 @@ import { afterSeatChange } from './after-seat-change.js';
 export const waitlistHandlers: Handlers<typeof commands, UserSocket> = {
   'waitlist:join': async ({ eventId, quantity, section }, call) => {
     const { app } = call;
-    const spot = await joinWaitlist(app.pool, {
-      eventId,
-      userId: call.user().userId,
-      quantity,
-      section: section ?? null,
-      now: app.now(),
-    });
+    const spot = await joinWaitlist(
+      { pool: app.pool, batcher: app.waitlistBatcher, deadlineAt: call.deadlineAt },
+      {
+        eventId,
+        userId: call.user().userId,
+        quantity,
+        section: section ?? null,
+        now: app.now(),
+      },
+    );
     // Seats may be free right now (released before anyone was waiting): let a worker offer them.
     if (spot.created) {
       app.seatJobs.requestWaitlistOffer(eventId).catch((err: unknown) => app.log.warn({ err, eventId }, 'offer job not queued'));
