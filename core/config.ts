@@ -161,6 +161,8 @@ const EnvSchema = z.object({
   REGISTER_WINDOW_SECONDS: int(1, 86_400).default(3600),
   PASSWORD_WORK_CONCURRENCY: int(1, 256).default(4),
   PASSWORD_WORK_QUEUE: int(0, 100_000).default(100),
+  WAITING_LANE_CONCURRENCY: int(1, 10_000).default(64),
+  WAITING_LANE_QUEUE: int(0, 1_000_000).default(50_000),
   SEAT_PUSH_COALESCE_MS: int(0, 1000).default(20),
   SEAT_PUSH_MAX_COALESCE_MS: int(0, 5000).default(120),
   AVAILABILITY_PUSH_MS: int(1000, 60_000).default(1000),
@@ -294,6 +296,9 @@ export interface Config {
   readonly registerLimit: { readonly maxPerAddress: number; readonly windowSeconds: number };
   /** Logins and registrations (argon2) running at once per gateway, and how many may wait. */
   readonly passwordWork: { readonly concurrency: number; readonly queue: number };
+  /** Waiting-room commands (queue:join, queue:status, availability:subscribe) running at once per
+   * gateway, and how many may wait; the hold path never waits behind them. */
+  readonly waitingLane: { readonly concurrency: number; readonly queue: number };
   /** Per-seat tier (seats:changed / seats:delta): base and widest coalescing window per event. */
   readonly seatPushCoalesceMs: number;
   readonly seatPushMaxCoalesceMs: number;
@@ -427,6 +432,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     loginMaxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
     registerLimit: { maxPerAddress: e.REGISTER_MAX_PER_ADDRESS, windowSeconds: e.REGISTER_WINDOW_SECONDS },
     passwordWork: { concurrency: e.PASSWORD_WORK_CONCURRENCY, queue: e.PASSWORD_WORK_QUEUE },
+    waitingLane: { concurrency: e.WAITING_LANE_CONCURRENCY, queue: e.WAITING_LANE_QUEUE },
     seatPushCoalesceMs: e.SEAT_PUSH_COALESCE_MS,
     seatPushMaxCoalesceMs: e.SEAT_PUSH_MAX_COALESCE_MS,
     availabilityPushMs: e.AVAILABILITY_PUSH_MS,

@@ -2,6 +2,7 @@ import type { EndedSessions } from '../core/auth/ended-sessions.js';
 import type { InFlight } from '../core/in-flight.js';
 import type { SeatJobs } from '../core/jobs/seat-jobs.js';
 import type { ProcessContext } from '../core/process-context.js';
+import type { Bulkhead } from '../core/rate-limits/create-bulkhead.js';
 import type { SeatLocks } from '../core/redis/seat-locks.js';
 import type { ConfirmBatcher } from '../core/use-cases/holds/confirm-hold.js';
 import type { ReleaseBatcher } from '../core/use-cases/holds/release-hold.js';
@@ -37,5 +38,7 @@ export interface AppContext extends ProcessContext {
   holdBatcher: HoldBatcher | null;
   confirmBatcher: ConfirmBatcher | null;
   releaseBatcher: ReleaseBatcher | null;
+  /** Where waiting-room commands queue (bind-commands.ts WAITING_ROOM_COMMANDS). */
+  waitingLane: Bulkhead;
   waitlistBatcher: WaitlistBatcher | null;
 }

@@ -7,6 +7,7 @@ import { createInFlight } from '../core/in-flight.js';
 import { createSeatJobs } from '../core/jobs/seat-jobs.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createMetrics } from '../core/metrics.js';
+import { createBulkhead } from '../core/rate-limits/create-bulkhead.js';
 import { connectRedis, whenRedisReady } from '../core/redis/connect-redis.js';
 import { createKeys } from '../core/redis/keys.js';
 import { createSeatLocks } from '../core/redis/seat-locks.js';
@@ -132,6 +133,12 @@ export async function startGateway(
     confirmBatcher: config.groupCommit.enabled ? createConfirmBatcher(pool, metrics, () => new Date(), config.groupCommit) : null,
     releaseBatcher: config.groupCommit.enabled ? createReleaseBatcher(pool, metrics, config.groupCommit) : null,
     waitlistBatcher: config.groupCommit.enabled ? createWaitlistBatcher(pool, metrics, config.groupCommit) : null,
+    waitingLane: createBulkhead(
+      config.waitingLane.concurrency,
+      config.waitingLane.queue,
+      1000,
+      'the waiting room is busy; retry shortly',
+    ),
   };
   // What closed-loop admission and /metrics read: waiting for a connection or for a batch.
   metrics.dbQueue.setSource({

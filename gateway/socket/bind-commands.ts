@@ -30,6 +30,14 @@ interface BindableSocket {
 }
 
 /**
+ * Commands of people who wait (a sale's crowd sends them all in the same second): they run in
+ * the waiting lane, a bounded number at once per gateway, rate limits included. Holds, confirms
+ * and releases never queue behind them: when 10,000 joins hit a gateway at the opening, their
+ * Redis round trips no longer fill the pipelines the admitted buyers' commands wait in.
+ */
+const WAITING_ROOM_COMMANDS: ReadonlySet<string> = new Set(['queue:join', 'queue:status', 'availability:subscribe']);
+
+/**
  * Wires each command: ignore emits without an ack, parse with the contract, run the handler,
  * ack `{ok:true,data}` or the translated error. Nothing a client sends can throw past here.
  */
@@ -73,7 +81,8 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
           release?.();
         }
       };
-      app.inFlight.track(run()).then(
+      const lane = WAITING_ROOM_COMMANDS.has(name) ? app.waitingLane.run(run) : run();
+      app.inFlight.track(lane).then(
         (data) => reply({ ok: true, data }),
         (err: unknown) => {
           const { error, unexpected } = toAckError(err);
