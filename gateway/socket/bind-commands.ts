@@ -24,11 +24,6 @@ export type Handlers<C extends Schemas, S> = {
   [K in keyof C]?: (payload: z.output<C[K]['payload']>, call: CallContext<S>) => Promise<z.input<C[K]['reply']>>;
 };
 
-interface BindableSocket {
-  data: { principal: Principal | null; address?: string };
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-}
-
 /**
  * Commands of people who wait (a sale's crowd sends them all in the same second): they run in
  * the waiting lane, a bounded number at once per gateway, rate limits included. Holds, confirms
@@ -37,61 +32,86 @@ interface BindableSocket {
  */
 const WAITING_ROOM_COMMANDS: ReadonlySet<string> = new Set(['queue:join', 'queue:status', 'availability:subscribe']);
 
+/** A handler as the table holds it: its payload is what its own schema parsed. */
+type AnyHandler<S> = (payload: unknown, call: CallContext<S>) => Promise<unknown>;
+
+interface BindableSocket {
+  data: { principal: Principal | null; address?: string };
+  onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
+}
+
 /**
  * Wires each command: ignore emits without an ack, parse with the contract, run the handler,
  * ack `{ok:true,data}` or the translated error. Nothing a client sends can throw past here.
+ * The command table is built once per namespace; each socket gets one catch-all listener
+ * (a listener per command per socket cost about 2 KiB of every idle connection).
  */
 export function bindCommands<C extends Schemas, S extends BindableSocket>(
   app: AppContext,
-  socket: S,
   schemas: C,
   handlers: Handlers<C, S>,
-): void {
-  for (const name of Object.keys(schemas) as (keyof C & string)[]) {
-    const schema = (schemas[name] as C[keyof C]).payload;
-    const handler = handlers[name];
-    socket.on(name, (...args: unknown[]) => {
-      const ack = args[args.length - 1];
-      if (typeof ack !== 'function' || args.length > 2) return;
-      const started = process.hrtime.bigint();
-      const finished = app.holdHealth?.begin(name) ?? (() => {});
-      const requestId = randomUUID();
-      const reply = answerOnce(ack as (a: unknown) => void, app, name, started, finished);
-      const call: CallContext<S> = {
-        app,
-        socket,
-        requestId,
-        deadlineAt: Date.now() + app.config.commandDeadlineMs,
-        user: () => {
-          const p = socket.data.principal;
-          if (!p) throw new AppError('UNAUTHENTICATED', 'this command needs a signed-in user');
-          return p;
-        },
-      };
-      const run = async () => {
-        if (app.isShuttingDown()) throw new AppError('SHUTTING_DOWN', 'server is shutting down');
-        checkPrincipalLive(socket.data.principal, app.endedSessions, app.now().getTime());
-        // Limits before parsing: garbage costs the sender its allowance like anything else.
-        const release = await app.commandLimits?.admit(socket, name);
-        try {
-          const payload = parseInput(schema, args.length === 2 ? args[0] : undefined);
-          if (!handler) throw new AppError('INTERNAL', `${name} is not available`, undefined, false);
-          return await handler(payload, call);
-        } finally {
-          release?.();
-        }
-      };
-      const lane = WAITING_ROOM_COMMANDS.has(name) ? app.waitingLane.run(run) : run();
-      app.inFlight.track(lane).then(
-        (data) => reply({ ok: true, data }),
-        (err: unknown) => {
-          const { error, unexpected } = toAckError(err);
-          if (unexpected) app.log.error({ err, requestId, command: name }, 'unhandled error in command');
-          reply({ ok: false, error });
-        },
-      );
+): (socket: S) => void {
+  const table = new Map(
+    (Object.keys(schemas) as (keyof C & string)[]).map((name) => [
+      name as string,
+      { schema: (schemas[name] as C[keyof C]).payload, handler: handlers[name] as AnyHandler<S> | undefined },
+    ]),
+  );
+  return (socket) => {
+    socket.onAny((name: string, ...args: unknown[]) => {
+      const command = table.get(name);
+      if (command) runCommand(app, socket, name, command.schema, command.handler, args);
     });
-  }
+  };
+}
+
+function runCommand<S extends BindableSocket>(
+  app: AppContext,
+  socket: S,
+  name: string,
+  schema: z.ZodTypeAny,
+  handler: AnyHandler<S> | undefined,
+  args: unknown[],
+): void {
+  const ack = args[args.length - 1];
+  if (typeof ack !== 'function' || args.length > 2) return;
+  const started = process.hrtime.bigint();
+  const finished = app.holdHealth?.begin(name) ?? (() => {});
+  const requestId = randomUUID();
+  const reply = answerOnce(ack as (a: unknown) => void, app, name, started, finished);
+  const call: CallContext<S> = {
+    app,
+    socket,
+    requestId,
+    deadlineAt: Date.now() + app.config.commandDeadlineMs,
+    user: () => {
+      const p = socket.data.principal;
+      if (!p) throw new AppError('UNAUTHENTICATED', 'this command needs a signed-in user');
+      return p;
+    },
+  };
+  const run = async () => {
+    if (app.isShuttingDown()) throw new AppError('SHUTTING_DOWN', 'server is shutting down');
+    checkPrincipalLive(socket.data.principal, app.endedSessions, app.now().getTime());
+    // Limits before parsing: garbage costs the sender its allowance like anything else.
+    const release = await app.commandLimits?.admit(socket, name);
+    try {
+      const payload = parseInput(schema, args.length === 2 ? args[0] : undefined);
+      if (!handler) throw new AppError('INTERNAL', `${name} is not available`, undefined, false);
+      return await handler(payload, call);
+    } finally {
+      release?.();
+    }
+  };
+  const lane = WAITING_ROOM_COMMANDS.has(name) ? app.waitingLane.run(run) : run();
+  app.inFlight.track(lane).then(
+    (data) => reply({ ok: true, data }),
+    (err: unknown) => {
+      const { error, unexpected } = toAckError(err);
+      if (unexpected) app.log.error({ err, requestId, command: name }, 'unhandled error in command');
+      reply({ ok: false, error });
+    },
+  );
 }
 
 /** Past its deadline a command is answered OVERLOADED; a client retries after this long. */

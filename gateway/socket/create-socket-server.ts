@@ -62,11 +62,12 @@ export function wireSocketServer(app: AppContext): void {
   io.use(recordClientAddress(trusted));
   io.use(authenticateUser(config.jwtAccessSecret, app.endedSessions));
   io.use(limitConnections(config.connectionLimits));
+  const bindUserCommands = bindCommands(app, commands, userCommandHandlers);
   io.on('connection', (socket) => {
     metrics.connections.inc({ namespace: '/' });
     const principal = socket.data.principal;
     if (principal) void socket.join(rooms.user(principal.userId));
-    bindCommands(app, socket, commands, userCommandHandlers);
+    bindUserCommands(socket);
     for (const l of socketLifecycles) {
       Promise.resolve(l.onConnect?.(app, socket)).catch((err) => log.error({ err }, 'socket connect hook failed'));
     }
@@ -82,11 +83,12 @@ export function wireSocketServer(app: AppContext): void {
   const admin = io.of('/admin') as unknown as AdminNamespace;
   admin.use(recordClientAddress(trusted));
   admin.use(authenticateAdmin(config.jwtAccessSecret, app.endedSessions));
+  const bindAdminCommands = bindCommands(app, adminCommands, adminCommandHandlers);
   admin.on('connection', (socket) => {
     metrics.connections.inc({ namespace: '/admin' });
     // So ending this admin's sessions can find and close its /admin sockets too.
     if (socket.data.principal) void socket.join(rooms.user(socket.data.principal.userId));
-    bindCommands(app, socket, adminCommands, adminCommandHandlers);
+    bindAdminCommands(socket);
     socket.on('disconnect', () => metrics.connections.dec({ namespace: '/admin' }));
   });
 }
