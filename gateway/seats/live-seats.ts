@@ -41,6 +41,8 @@ interface LiveEvent {
   pending: Map<string, SeatChange>;
   oldestPendingMs: number;
   flushTimer: NodeJS.Timeout | null;
+  /** When the last batch was pushed (ms): a change after a quiet window goes out at once. */
+  lastFlushMs: number;
   /** This gateway's batch number for the event: +1 per applied batch (see docs/seat-state.md). */
   seq: number;
   compact: { seq: number; reply: RawJson } | null;
@@ -79,6 +81,7 @@ export function createLiveSeats(io: TypedServer, pool: Pool, options: LiveSeatsO
       pending: new Map(),
       oldestPendingMs: 0,
       flushTimer: null,
+      lastFlushMs: 0,
       seq: 0,
       compact: null,
       full: null,
@@ -132,12 +135,19 @@ export function createLiveSeats(io: TypedServer, pool: Pool, options: LiveSeatsO
     scheduleFlush(ev);
   };
 
+  /**
+   * Leading edge, then coalescing: the first change after a quiet window is pushed on the next
+   * turn of the event loop (with whatever else arrived in this one), later ones wait for the end
+   * of the window that push opened. One push per window under load, as before; no window's wait
+   * for a lone change.
+   */
   const scheduleFlush = (ev: LiveEvent) => {
     if (ev.flushTimer || !ev.state || closed) return;
+    const wait = Math.max(0, ev.lastFlushMs + window.windowMs() - Date.now());
     ev.flushTimer = setTimeout(() => {
       ev.flushTimer = null;
       flush(ev);
-    }, window.windowMs());
+    }, wait);
   };
 
   /** Applies the pending changes as one batch (one seq) and pushes it to both per-seat tiers. */
@@ -147,6 +157,7 @@ export function createLiveSeats(io: TypedServer, pool: Pool, options: LiveSeatsO
     const batch = [...ev.pending.values()];
     const committedAtMs = ev.oldestPendingMs;
     ev.pending.clear();
+    ev.lastFlushMs = Date.now();
     const indexed = [];
     for (const c of batch) {
       const index = state.indexOf(c.seatId);
