@@ -318,7 +318,9 @@ describe('group commit of hold:confirm', () => {
   }, 180_000);
 
   it('a gateway SIGKILLed mid confirm batch: every acknowledged booking exists, none half-written', async () => {
-    const env = { ...t.env, GROUP_COMMIT_WINDOW_MS: '25' };
+    // A wide window and small batches: the confirms are written in a dozen batches, four at a
+    // time, so the kill lands while later batches are still waiting or being written.
+    const env = { ...t.env, GROUP_COMMIT_WINDOW_MS: '25', GROUP_COMMIT_MAX_BATCH: '25' };
     const [victim, survivor] = (await Promise.all([startGatewayProcess(env), startGatewayProcess(env)])) as [
       StartedProcess,
       StartedProcess,
@@ -346,6 +348,7 @@ describe('group commit of hold:confirm', () => {
     );
     await killed;
     for (const r of racers) r.client.close();
+    console.log(`confirm kill: ${acked.size} of 300 confirms acknowledged`);
     expect(acked.size).toBeGreaterThanOrEqual(40);
     expect(acked.size).toBeLessThan(300);
     await checkInvariants(t.databaseUrl);
