@@ -198,8 +198,8 @@ const confirmOn = (c: EventlyClient, holdId: string, idempotencyKey: string, out
  * each holding 1-2 seats (with `holdKeys[i]` as the idempotency key when given), and each also
  * connected to the other gateway with the same session (`twins`).
  */
-async function twoGatewaysWithHolds(buyers: number, holdKeys: readonly string[] = []) {
-  const gateways = await Promise.all([startGatewayProcess(t.env), startGatewayProcess(t.env)]);
+async function twoGatewaysWithHolds(buyers: number, holdKeys: readonly string[] = [], env: Record<string, string> = {}) {
+  const gateways = await Promise.all([startGatewayProcess({ ...t.env, ...env }), startGatewayProcess({ ...t.env, ...env })]);
   const urls = gateways.map((g) => g.url);
   const admin = await loginAdmin(urls[0] as string);
   const ev = await createTestEvent(urls[0] as string, admin.accessToken, {
@@ -224,98 +224,107 @@ async function twoGatewaysWithHolds(buyers: number, holdKeys: readonly string[] 
 }
 
 describe('group commit of hold:confirm', () => {
-  it('300 buyers on two gateways confirm at once, with duplicates, reused keys, declines, releases and strangers: one legal answer each', async () => {
-    const holdKeys = [...Array(300).keys()].map(() => randomUUID());
-    const { urls, ev, racers, holds, twins, stop } = await twoGatewaysWithHolds(300, holdKeys);
-    try {
-      const expected: string[] = []; // booking ids that must exist
-      await Promise.all(
-        racers.map(async (r, i) => {
-          const holdId = holds[i] as string;
-          const twin = twins[i] as EventlyClient;
-          const key = randomUUID();
-          switch (i % 6) {
-            case 0: {
-              // The same request three times, twice on one gateway (one batch) and once on the other.
-              const acks = await Promise.all([
-                confirmOn(r.client, holdId, key),
-                confirmOn(r.client, holdId, key),
-                confirmOn(twin, holdId, key),
-              ]);
-              const ids = acks.map((a) => (a.ok ? a.data.bookingId : a.error.code));
-              expect(new Set(ids).size, JSON.stringify(ids)).toBe(1);
-              expect(acks[0]?.ok).toBe(true);
-              expected.push(ids[0] as string);
-              break;
-            }
-            case 1: {
-              const ack = await confirmOn(r.client, holdId, key, 'decline');
-              expect(ack.ok ? 'ok' : ack.error.code).toBe('PAYMENT_DECLINED');
-              break;
-            }
-            case 2: {
-              // Two different keys for one hold at once: one booking, the other CONFLICT.
-              const acks = await Promise.all([confirmOn(r.client, holdId, key), confirmOn(twin, holdId, randomUUID())]);
-              expect(acks.map((a) => (a.ok ? 'ok' : a.error.code)).sort()).toEqual(['CONFLICT', 'ok']);
-              for (const a of acks) if (a.ok) expected.push(a.data.bookingId);
-              break;
-            }
-            case 3: {
-              // Release racing confirm: exactly one of them wins.
-              const [c, rel] = await Promise.all([confirmOn(r.client, holdId, key), twin.holdRelease({ holdId })]);
-              expect([c?.ok, rel?.ok].filter(Boolean).length, JSON.stringify([c, rel])).toBe(1);
-              if (c?.ok) expected.push(c.data.bookingId);
-              break;
-            }
-            case 4: {
-              // A stranger confirming the next buyer's hold; a refusal is not recorded, so the key
-              // still confirms the stranger's own hold afterwards.
-              const ack = await confirmOn(r.client, holds[i + 1] as string, key);
-              expect(ack.ok ? 'ok' : ack.error.code).toBe('HOLD_NOT_FOUND');
-              const own = await confirmOn(r.client, holdId, key);
-              expect(own.ok ? 'ok' : own.error.code).toBe('ok');
-              if (own.ok) expected.push(own.data.bookingId);
-              break;
-            }
-            default: {
-              if (i % 12 === 11) {
-                // The key of this buyer's seats:hold, reused: it fails the batch's write, which
-                // then reruns request by request; only this one is refused.
-                const ack = await confirmOn(r.client, holdId, holdKeys[i] as string);
-                expect(ack.ok ? 'ok' : ack.error.code).toBe('CONFLICT');
+  it.each([
+    ['in batches', true],
+    ['with group commit off (one transaction each)', false],
+  ])(
+    '300 buyers on two gateways confirm at once %s, with duplicates, reused keys, declines, releases and strangers: one legal answer each',
+    async (_, batched) => {
+      const holdKeys = [...Array(300).keys()].map(() => randomUUID());
+      const { urls, ev, racers, holds, twins, stop } = await twoGatewaysWithHolds(300, holdKeys, {
+        GROUP_COMMIT_ENABLED: String(batched),
+      });
+      try {
+        const expected: string[] = []; // booking ids that must exist
+        await Promise.all(
+          racers.map(async (r, i) => {
+            const holdId = holds[i] as string;
+            const twin = twins[i] as EventlyClient;
+            const key = randomUUID();
+            switch (i % 6) {
+              case 0: {
+                // The same request three times, twice on one gateway (one batch) and once on the other.
+                const acks = await Promise.all([
+                  confirmOn(r.client, holdId, key),
+                  confirmOn(r.client, holdId, key),
+                  confirmOn(twin, holdId, key),
+                ]);
+                const ids = acks.map((a) => (a.ok ? a.data.bookingId : a.error.code));
+                expect(new Set(ids).size, JSON.stringify(ids)).toBe(1);
+                expect(acks[0]?.ok).toBe(true);
+                expected.push(ids[0] as string);
                 break;
               }
-              const ack = await confirmOn(r.client, holdId, key);
-              expect(ack.ok ? 'ok' : ack.error.code).toBe('ok');
-              if (ack.ok) expected.push(ack.data.bookingId);
+              case 1: {
+                const ack = await confirmOn(r.client, holdId, key, 'decline');
+                expect(ack.ok ? 'ok' : ack.error.code).toBe('PAYMENT_DECLINED');
+                break;
+              }
+              case 2: {
+                // Two different keys for one hold at once: one booking, the other CONFLICT.
+                const acks = await Promise.all([confirmOn(r.client, holdId, key), confirmOn(twin, holdId, randomUUID())]);
+                expect(acks.map((a) => (a.ok ? 'ok' : a.error.code)).sort()).toEqual(['CONFLICT', 'ok']);
+                for (const a of acks) if (a.ok) expected.push(a.data.bookingId);
+                break;
+              }
+              case 3: {
+                // Release racing confirm: exactly one of them wins.
+                const [c, rel] = await Promise.all([confirmOn(r.client, holdId, key), twin.holdRelease({ holdId })]);
+                expect([c?.ok, rel?.ok].filter(Boolean).length, JSON.stringify([c, rel])).toBe(1);
+                if (c?.ok) expected.push(c.data.bookingId);
+                break;
+              }
+              case 4: {
+                // A stranger confirming the next buyer's hold; a refusal is not recorded, so the key
+                // still confirms the stranger's own hold afterwards.
+                const ack = await confirmOn(r.client, holds[i + 1] as string, key);
+                expect(ack.ok ? 'ok' : ack.error.code).toBe('HOLD_NOT_FOUND');
+                const own = await confirmOn(r.client, holdId, key);
+                expect(own.ok ? 'ok' : own.error.code).toBe('ok');
+                if (own.ok) expected.push(own.data.bookingId);
+                break;
+              }
+              default: {
+                if (i % 12 === 11) {
+                  // The key of this buyer's seats:hold, reused: it fails the batch's write, which
+                  // then reruns request by request; only this one is refused.
+                  const ack = await confirmOn(r.client, holdId, holdKeys[i] as string);
+                  expect(ack.ok ? 'ok' : ack.error.code).toBe('CONFLICT');
+                  break;
+                }
+                const ack = await confirmOn(r.client, holdId, key);
+                expect(ack.ok ? 'ok' : ack.error.code).toBe('ok');
+                if (ack.ok) expected.push(ack.data.bookingId);
+              }
             }
-          }
-        }),
-      );
-      const booked = await dbQuery<{ id: string; seats: number; sold: number }>(
-        t.databaseUrl,
-        `SELECT b.id, (SELECT count(*)::int FROM booked_seats bs WHERE bs.booking_id = b.id) AS seats,
+          }),
+        );
+        const booked = await dbQuery<{ id: string; seats: number; sold: number }>(
+          t.databaseUrl,
+          `SELECT b.id, (SELECT count(*)::int FROM booked_seats bs WHERE bs.booking_id = b.id) AS seats,
                 (SELECT count(*)::int FROM seats s WHERE s.booking_id = b.id AND s.status = 'sold') AS sold
            FROM bookings b WHERE b.event_id = $1 AND b.status = 'confirmed'`,
-        [ev.id],
-      );
-      expect(booked.map((b) => b.id).sort()).toEqual([...expected].sort());
-      for (const b of booked) expect(b.sold).toBe(b.seats);
-      // The declined holds are still active, untouched.
-      const declined = racers.flatMap((_, i) => (i % 6 === 1 ? [holds[i] as string] : []));
-      const [stillActive] = await dbQuery<{ n: number }>(
-        t.databaseUrl,
-        `SELECT count(*)::int AS n FROM holds WHERE id = ANY($1) AND status = 'active'`,
-        [declined],
-      );
-      expect(stillActive?.n).toBe(declined.length);
-      await checkInvariants(t.databaseUrl);
-      const sizes = await Promise.all(urls.map((u) => batchSizes(u, 'evently_confirm_batch_size')));
-      expect(sizes.some((s) => s.sum > s.count)).toBe(true);
-    } finally {
-      await stop();
-    }
-  }, 180_000);
+          [ev.id],
+        );
+        expect(booked.map((b) => b.id).sort()).toEqual([...expected].sort());
+        for (const b of booked) expect(b.sold).toBe(b.seats);
+        // The declined holds are still active, untouched.
+        const declined = racers.flatMap((_, i) => (i % 6 === 1 ? [holds[i] as string] : []));
+        const [stillActive] = await dbQuery<{ n: number }>(
+          t.databaseUrl,
+          `SELECT count(*)::int AS n FROM holds WHERE id = ANY($1) AND status = 'active'`,
+          [declined],
+        );
+        expect(stillActive?.n).toBe(declined.length);
+        await checkInvariants(t.databaseUrl);
+        const sizes = await Promise.all(urls.map((u) => batchSizes(u, 'evently_confirm_batch_size')));
+        expect(sizes.some((s) => s.sum > s.count)).toBe(batched);
+      } finally {
+        await stop();
+      }
+    },
+    180_000,
+  );
 
   it('a gateway SIGKILLed mid confirm batch: every acknowledged booking exists, none half-written', async () => {
     // A wide window and small batches: the confirms are written in a dozen batches, four at a
@@ -382,60 +391,69 @@ describe('group commit of hold:confirm', () => {
 });
 
 describe('group commit of hold:release', () => {
-  it('200 buyers release at once on two gateways, twice, with strangers and confirmed holds: one legal answer each', async () => {
-    const { urls, ev, racers, holds, twins, stop } = await twoGatewaysWithHolds(200);
-    try {
-      // Every fourth buyer has confirmed first: their release is a CONFLICT.
-      await Promise.all(
-        racers.map(async (r, i) => {
-          if (i % 4 === 3) expect((await confirmOn(r.client, holds[i] as string, randomUUID())).ok).toBe(true);
-        }),
-      );
-      const code = (a: { ok: boolean; error?: { code: string } }) => (a.ok ? 'ok' : (a.error?.code as string));
-      await Promise.all(
-        racers.map(async (r, i) => {
-          const holdId = holds[i] as string;
-          const twin = twins[i] as EventlyClient;
-          if (i % 4 === 0) {
-            // Twice on one gateway (one batch), once on the other: one release, the rest already released.
-            const acks = await Promise.all([
-              r.client.holdRelease({ holdId }),
-              r.client.holdRelease({ holdId }),
-              twin.holdRelease({ holdId }),
-            ]);
-            expect(acks.map(code).sort()).toEqual(['HOLD_NOT_FOUND', 'HOLD_NOT_FOUND', 'ok']);
-            const ok = acks.find((a) => a.ok);
-            expect(ok?.ok && ok.data.released).toBe(1 + (i % 2));
-          } else if (i % 4 === 1) {
-            // A stranger releasing the next buyer's hold gets HOLD_NOT_FOUND; the hold is kept.
-            expect(code(await r.client.holdRelease({ holdId: holds[i + 1] as string }))).toBe('HOLD_NOT_FOUND');
-            expect(code(await r.client.holdRelease({ holdId }))).toBe('ok');
-          } else if (i % 4 === 3) {
-            expect(code(await twin.holdRelease({ holdId }))).toBe('CONFLICT');
-          }
-        }),
-      );
-      const rows = await dbQuery<{ id: string; status: string }>(
-        t.databaseUrl,
-        'SELECT id, status FROM holds WHERE event_id = $1',
-        [ev.id],
-      );
-      const status = new Map(rows.map((r) => [r.id, r.status]));
-      racers.forEach((_, i) => {
-        expect(status.get(holds[i] as string), `buyer ${i}`).toBe(['released', 'released', 'active', 'confirmed'][i % 4]);
+  it.each([
+    ['in batches', true],
+    ['with group commit off (one transaction each)', false],
+  ])(
+    '200 buyers release at once on two gateways %s, twice, with strangers and confirmed holds: one legal answer each',
+    async (_, batched) => {
+      const { urls, ev, racers, holds, twins, stop } = await twoGatewaysWithHolds(200, [], {
+        GROUP_COMMIT_ENABLED: String(batched),
       });
-      const [free] = await dbQuery<{ n: number }>(
-        t.databaseUrl,
-        `SELECT count(*)::int AS n FROM seats WHERE event_id = $1 AND status = 'available'`,
-        [ev.id],
-      );
-      const kept = racers.reduce((n, _, i) => n + (i % 4 >= 2 ? 1 + (i % 2) : 0), 0);
-      expect(free?.n).toBe(600 - kept);
-      await checkInvariants(t.databaseUrl);
-      const sizes = await Promise.all(urls.map((u) => batchSizes(u, 'evently_release_batch_size')));
-      expect(sizes.some((s) => s.sum > s.count)).toBe(true);
-    } finally {
-      await stop();
-    }
-  }, 180_000);
+      try {
+        // Every fourth buyer has confirmed first: their release is a CONFLICT.
+        await Promise.all(
+          racers.map(async (r, i) => {
+            if (i % 4 === 3) expect((await confirmOn(r.client, holds[i] as string, randomUUID())).ok).toBe(true);
+          }),
+        );
+        const code = (a: { ok: boolean; error?: { code: string } }) => (a.ok ? 'ok' : (a.error?.code as string));
+        await Promise.all(
+          racers.map(async (r, i) => {
+            const holdId = holds[i] as string;
+            const twin = twins[i] as EventlyClient;
+            if (i % 4 === 0) {
+              // Twice on one gateway (one batch), once on the other: one release, the rest already released.
+              const acks = await Promise.all([
+                r.client.holdRelease({ holdId }),
+                r.client.holdRelease({ holdId }),
+                twin.holdRelease({ holdId }),
+              ]);
+              expect(acks.map(code).sort()).toEqual(['HOLD_NOT_FOUND', 'HOLD_NOT_FOUND', 'ok']);
+              const ok = acks.find((a) => a.ok);
+              expect(ok?.ok && ok.data.released).toBe(1 + (i % 2));
+            } else if (i % 4 === 1) {
+              // A stranger releasing the next buyer's hold gets HOLD_NOT_FOUND; the hold is kept.
+              expect(code(await r.client.holdRelease({ holdId: holds[i + 1] as string }))).toBe('HOLD_NOT_FOUND');
+              expect(code(await r.client.holdRelease({ holdId }))).toBe('ok');
+            } else if (i % 4 === 3) {
+              expect(code(await twin.holdRelease({ holdId }))).toBe('CONFLICT');
+            }
+          }),
+        );
+        const rows = await dbQuery<{ id: string; status: string }>(
+          t.databaseUrl,
+          'SELECT id, status FROM holds WHERE event_id = $1',
+          [ev.id],
+        );
+        const status = new Map(rows.map((r) => [r.id, r.status]));
+        racers.forEach((_, i) => {
+          expect(status.get(holds[i] as string), `buyer ${i}`).toBe(['released', 'released', 'active', 'confirmed'][i % 4]);
+        });
+        const [free] = await dbQuery<{ n: number }>(
+          t.databaseUrl,
+          `SELECT count(*)::int AS n FROM seats WHERE event_id = $1 AND status = 'available'`,
+          [ev.id],
+        );
+        const kept = racers.reduce((n, _, i) => n + (i % 4 >= 2 ? 1 + (i % 2) : 0), 0);
+        expect(free?.n).toBe(600 - kept);
+        await checkInvariants(t.databaseUrl);
+        const sizes = await Promise.all(urls.map((u) => batchSizes(u, 'evently_release_batch_size')));
+        expect(sizes.some((s) => s.sum > s.count)).toBe(batched);
+      } finally {
+        await stop();
+      }
+    },
+    180_000,
+  );
 });

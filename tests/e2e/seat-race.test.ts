@@ -24,8 +24,8 @@ afterAll(async () => {
   await worker.stop();
 });
 
-async function runRace(redlock: 'true' | 'false') {
-  const env = { ...t.env, REDLOCK_ENABLED: redlock, PG_POOL_SIZE: '20' };
+async function runRace(redlock: 'true' | 'false', groupCommit: 'true' | 'false' = 'true') {
+  const env = { ...t.env, REDLOCK_ENABLED: redlock, PG_POOL_SIZE: '20', GROUP_COMMIT_ENABLED: groupCommit };
   const gateways = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
   try {
     const admin = await loginAdmin(gateways[0]!.url);
@@ -74,5 +74,9 @@ describe(`${CLIENTS} clients race for ${SEATS} seats on two gateways`, () => {
 
   it('without Redlock: Postgres alone still never oversells', async () => {
     await runRace('false');
+  }, 120_000);
+
+  it('with group commit off (one transaction per hold): the single path never oversells', async () => {
+    await runRace('true', 'false');
   }, 120_000);
 });

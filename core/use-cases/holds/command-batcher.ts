@@ -1,4 +1,5 @@
 import type { Counter, Histogram } from 'prom-client';
+import type { Pool } from '../../db/pool.js';
 import { AppError, isAppError } from '../../domain/app-error.js';
 
 export interface BatcherOptions {
@@ -177,4 +178,30 @@ export async function writeWholeOrEach<Req, Out>(
     }
     return outcomes;
   }
+}
+
+/** What a batched seat command needs: the pool, its batcher (null: group commit off), its deadline. */
+export interface BatchedDeps<Req, Out> {
+  pool: Pool;
+  /** Group commit (GROUP_COMMIT_ENABLED); null: one transaction per command. */
+  batcher: Batcher<Req, Out | Error> | null;
+  /** The command's deadline: a request not started by then is not started. */
+  deadlineAt: number;
+}
+
+/**
+ * One request: through its batcher under `key`, or written as a batch of one when group commit
+ * is off (the same SQL either way). Its own failure is thrown.
+ */
+export async function submitOne<Req, Out>(
+  deps: BatchedDeps<Req, Out>,
+  key: string,
+  request: Req,
+  write: (pool: Pool, batch: readonly Req[]) => Promise<(Out | Error)[]>,
+): Promise<Out> {
+  const outcome = deps.batcher
+    ? await deps.batcher.submit(key, request, deps.deadlineAt)
+    : ((await write(deps.pool, [request]))[0] as Out | Error);
+  if (outcome instanceof Error) throw outcome;
+  return outcome;
 }

@@ -1,9 +1,8 @@
 import type { CommandPayload, ConfirmReply } from '../../contract/commands.js';
-import type { Pool } from '../../db/pool.js';
 import type { IdempotencyRef } from '../idempotency/find-idempotent-reply.js';
 import { hashRequest } from '../idempotency/hash-request.js';
 import { runIdempotent } from '../idempotency/run-idempotent.js';
-import type { Batcher } from './command-batcher.js';
+import { type BatchedDeps, type Batcher, submitOne } from './command-batcher.js';
 import {
   CONFIRM_COMMAND,
   type ConfirmOutcome,
@@ -16,14 +15,7 @@ export type { ConfirmResult } from './write-confirm-batch.js';
 
 export type ConfirmBatcher = Batcher<ConfirmRequest, ConfirmOutcome>;
 
-export interface ConfirmDeps {
-  pool: Pool;
-  now(): Date;
-  /** Group commit (GROUP_COMMIT_ENABLED); null: one transaction per confirm. */
-  batcher: ConfirmBatcher | null;
-  /** The command's deadline: a confirm not started by then is not started. */
-  deadlineAt: number;
-}
+export type ConfirmDeps = BatchedDeps<ConfirmRequest, ConfirmResult> & { now(): Date };
 
 /** Every confirm of a gateway shares one batch queue (the payload names a hold, not an event). */
 const BATCH_KEY = 'confirm';
@@ -45,13 +37,7 @@ export async function confirmHold(deps: ConfirmDeps, userId: string, p: CommandP
   };
   const item: ConfirmRequest = { userId, payload: p, idempotency };
   return runIdempotent<ConfirmReply, ConfirmResult>(deps.pool, idempotency, {
-    work: async () => {
-      const outcome = deps.batcher
-        ? await deps.batcher.submit(BATCH_KEY, item, deps.deadlineAt)
-        : ((await writeConfirmBatch(deps.pool, [item], deps.now()))[0] as ConfirmOutcome);
-      if (outcome instanceof Error) throw outcome;
-      return outcome;
-    },
+    work: () => submitOne(deps, BATCH_KEY, item, (pool, batch) => writeConfirmBatch(pool, batch, deps.now())),
     replayed: (reply) => ({ reply, changes: [], replayed: true, lastHold: false }),
   });
 }

@@ -3,7 +3,7 @@ import type { Pool, Tx } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { AppError } from '../../domain/app-error.js';
-import { type Batcher, writeWholeOrEach } from './command-batcher.js';
+import { type BatchedDeps, type Batcher, submitOne, writeWholeOrEach } from './command-batcher.js';
 import { type EndedHold, endHolds } from './end-hold.js';
 
 export interface ReleasedHold extends EndedHold {
@@ -21,21 +21,11 @@ export type ReleaseOutcome = ReleasedHold | Error;
 
 export type ReleaseBatcher = Batcher<ReleaseRequest, ReleaseOutcome>;
 
-export interface ReleaseDeps {
-  pool: Pool;
-  /** Group commit (GROUP_COMMIT_ENABLED); null: one transaction per release. */
-  batcher: ReleaseBatcher | null;
-  deadlineAt: number;
-}
+export type ReleaseDeps = BatchedDeps<ReleaseRequest, ReleasedHold>;
 
 /** `hold:release`: the owner gives a live hold back; its seats are on sale again at once. */
-export async function releaseHold(deps: ReleaseDeps, userId: string, holdId: string): Promise<ReleasedHold> {
-  const request = { userId, holdId };
-  const outcome = deps.batcher
-    ? await deps.batcher.submit('release', request, deps.deadlineAt)
-    : ((await writeReleaseBatch(deps.pool, [request]))[0] as ReleaseOutcome);
-  if (outcome instanceof Error) throw outcome;
-  return outcome;
+export function releaseHold(deps: ReleaseDeps, userId: string, holdId: string): Promise<ReleasedHold> {
+  return submitOne(deps, 'release', { userId, holdId }, writeReleaseBatch);
 }
 
 const StatusRow = z.object({ id: z.string(), status: z.string(), user_id: z.string() });

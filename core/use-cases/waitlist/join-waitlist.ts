@@ -3,7 +3,7 @@ import type { Pool, Tx } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { AppError } from '../../domain/app-error.js';
-import { type Batcher, writeWholeOrEach } from '../holds/command-batcher.js';
+import { type BatchedDeps, type Batcher, submitOne, writeWholeOrEach } from '../holds/command-batcher.js';
 import { insertWaitlistEntries, type WaitlistSpot } from './insert-waitlist-entry.js';
 
 const JoinFacts = z.object({
@@ -28,24 +28,15 @@ export type JoinOutcome = WaitlistSpot | Error;
 
 export type WaitlistBatcher = Batcher<JoinWaitlist, JoinOutcome>;
 
-export interface WaitlistDeps {
-  pool: Pool;
-  /** Group commit (GROUP_COMMIT_ENABLED); null: one transaction per join. */
-  batcher: WaitlistBatcher | null;
-  deadlineAt: number;
-}
+export type WaitlistDeps = BatchedDeps<JoinWaitlist, WaitlistSpot>;
 
 /**
  * `waitlist:join` (PROTOCOL v1.1 "Waitlist"): only for a sold-out event or section, FIFO per
  * event; joining again keeps the first entry and its place. One request of a group-commit batch
  * of its event (writeWaitlistBatch), or a batch of one.
  */
-export async function joinWaitlist(deps: WaitlistDeps, j: JoinWaitlist): Promise<WaitlistSpot> {
-  const outcome = deps.batcher
-    ? await deps.batcher.submit(j.eventId, j, deps.deadlineAt)
-    : ((await writeWaitlistBatch(deps.pool, j.eventId, [j]))[0] as JoinOutcome);
-  if (outcome instanceof Error) throw outcome;
-  return outcome;
+export function joinWaitlist(deps: WaitlistDeps, j: JoinWaitlist): Promise<WaitlistSpot> {
+  return submitOne(deps, j.eventId, j, (pool, batch) => writeWaitlistBatch(pool, j.eventId, batch));
 }
 
 /**
