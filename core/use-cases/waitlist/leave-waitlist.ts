@@ -13,15 +13,21 @@ export interface LeftWaitlist {
   changes: SeatChange[];
 }
 
-/** `waitlist:leave`: a waiting entry is closed; an outstanding offer's hold is released. */
+/**
+ * `waitlist:leave`: a waiting entry is closed; an outstanding offer's hold is released. The event
+ * row first (KEY SHARE, the InitPlan of the entry's scan), then the entry: the order of every
+ * seat transaction. Taking the entry first could deadlock with an event cancellation, which
+ * holds the event row and then updates the entries.
+ */
 export async function leaveWaitlist(pool: Pool, eventId: string, userId: string): Promise<LeftWaitlist> {
   return withTransaction(pool, async (tx) => {
     const entry = await tx.maybeOne(
       sql.type(
         z.object({ id: z.string(), status: z.string(), offer_hold_id: z.string().nullable() }),
-      )`SELECT id, status, offer_hold_id
+      )`WITH e AS MATERIALIZED (SELECT id FROM events WHERE id = ${eventId} FOR KEY SHARE)
+       SELECT id, status, offer_hold_id
          FROM waitlist_entries
-        WHERE event_id = ${eventId} AND user_id = ${userId} AND status IN ('waiting', 'offered') FOR UPDATE`,
+        WHERE event_id = (SELECT id FROM e) AND user_id = ${userId} AND status IN ('waiting', 'offered') FOR UPDATE`,
     );
     if (!entry) return { left: false, changes: [] };
     let changes: SeatChange[] = [];
