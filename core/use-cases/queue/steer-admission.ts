@@ -26,9 +26,10 @@ export function combineHealth(reports: readonly Report[], nowMs: number): (HoldP
 
 /**
  * The number this tick may admit (before `maxActive`): `admitPerTick` with the loop off, else
- * the closed loop's limit (from initialAdmitLimit, doubling until the first cut). The limit moves once per new health report (a tick every 100 ms must
- * not halve ten times on one slow second) and is kept in the event's stats hash with the
- * measured p95, which the analytics stream shows.
+ * the closed loop's limit (from initialAdmitLimit, doubling until the first cut). The limit
+ * moves once per new health report (a tick every 100 ms must not halve ten times on one slow
+ * second) and is kept in the event's stats hash with the measured p95, which the analytics
+ * stream shows, and the time of the last cut (the cooldown's clock).
  */
 export async function steerAdmission(
   deps: { redis: Redis; keys: Keys },
@@ -67,7 +68,15 @@ export async function steerAdmission(
     health,
     ...(cutAtRaw ? { msSinceCut: nowMs - Number(cutAtRaw) } : { slowStart: true }),
   });
-  await deps.redis.hset(stats, 'aimdLimit', next, 'aimdAt', health.atMs, 'holdP95Ms', health.holdP95Ms ?? '');
-  if (next < current) await deps.redis.hset(stats, 'aimdCutAt', nowMs);
+  await deps.redis.hset(
+    stats,
+    'aimdLimit',
+    next,
+    'aimdAt',
+    health.atMs,
+    'holdP95Ms',
+    health.holdP95Ms ?? '',
+    ...(next < current ? ['aimdCutAt', nowMs] : []),
+  );
   return next;
 }
