@@ -4,10 +4,7 @@ import type { SeatJobs } from '../core/jobs/seat-jobs.js';
 import type { ProcessContext } from '../core/process-context.js';
 import type { Bulkhead } from '../core/rate-limits/create-bulkhead.js';
 import type { SeatLocks } from '../core/redis/seat-locks.js';
-import type { ConfirmBatcher } from '../core/use-cases/holds/confirm-hold.js';
-import type { ReleaseBatcher } from '../core/use-cases/holds/release-hold.js';
-import type { HoldBatcher } from '../core/use-cases/holds/seat-batchers.js';
-import type { WaitlistBatcher } from '../core/use-cases/waitlist/join-waitlist.js';
+import type { SeatBatchers } from '../core/use-cases/holds/seat-batchers.js';
 import type { HoldPathHealthRecorder } from './queue/hold-path-health.js';
 import type { LocalQueuePositions } from './queue/local-queue-positions.js';
 import type { LiveSeats } from './seats/live-seats.js';
@@ -35,10 +32,8 @@ export interface AppContext extends ProcessContext {
   /** Per-socket, per-user and per-address command allowances, checked before every command. */
   commandLimits?: CommandLimits;
   /** Group commit of seats:hold per event (null when GROUP_COMMIT_ENABLED=false). */
-  holdBatcher: HoldBatcher | null;
-  confirmBatcher: ConfirmBatcher | null;
-  releaseBatcher: ReleaseBatcher | null;
+  /** Group commit of the seat commands (GROUP_COMMIT_ENABLED); null: one transaction each. */
+  batchers: SeatBatchers | null;
   /** Where waiting-room commands queue (bind-commands.ts WAITING_ROOM_COMMANDS). */
   waitingLane: Bulkhead;
-  waitlistBatcher: WaitlistBatcher | null;
 }

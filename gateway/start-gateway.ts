@@ -13,12 +13,7 @@ import { createKeys } from '../core/redis/keys.js';
 import { createSeatLocks } from '../core/redis/seat-locks.js';
 import { runShutdown } from '../core/run-shutdown.js';
 import { createSeatChangePublisher } from '../core/seat-change-publisher.js';
-import {
-  createConfirmBatcher,
-  createHoldBatcher,
-  createReleaseBatcher,
-  createWaitlistBatcher,
-} from '../core/use-cases/holds/seat-batchers.js';
+import { createSeatBatchers } from '../core/use-cases/holds/seat-batchers.js';
 import type { AppContext } from './app-context.js';
 import { clientAddressOf, createTrustedProxies } from './http/client-address.js';
 import { createHttpHeaderPolicy } from './http/http-header-policy.js';
@@ -129,10 +124,7 @@ export async function startGateway(
     inFlight: createInFlight(),
     endedSessions,
     commandLimits: createCommandLimits(redis, keys, config.commandLimits),
-    holdBatcher: config.groupCommit.enabled ? createHoldBatcher(pool, metrics, () => new Date(), config.groupCommit) : null,
-    confirmBatcher: config.groupCommit.enabled ? createConfirmBatcher(pool, metrics, () => new Date(), config.groupCommit) : null,
-    releaseBatcher: config.groupCommit.enabled ? createReleaseBatcher(pool, metrics, config.groupCommit) : null,
-    waitlistBatcher: config.groupCommit.enabled ? createWaitlistBatcher(pool, metrics, config.groupCommit) : null,
+    batchers: createSeatBatchers(pool, metrics, () => new Date(), config.groupCommit),
     waitingLane: createBulkhead(
       config.waitingLane.concurrency,
       config.waitingLane.queue,
@@ -141,14 +133,7 @@ export async function startGateway(
     ),
   };
   // What closed-loop admission and /metrics read: waiting for a connection or for a batch.
-  metrics.dbQueue.setSource({
-    depth: () =>
-      pool.waitingCount +
-      (app.holdBatcher?.pending() ?? 0) +
-      (app.confirmBatcher?.pending() ?? 0) +
-      (app.releaseBatcher?.pending() ?? 0) +
-      (app.waitlistBatcher?.pending() ?? 0),
-  });
+  metrics.dbQueue.setSource({ depth: () => pool.waitingCount + (app.batchers?.pending() ?? 0) });
   const trustedProxies = createTrustedProxies(config.trustedProxies);
   const routerOptions: RouterOptions = {
     maxBodyBytes: config.httpMaxBodyBytes,

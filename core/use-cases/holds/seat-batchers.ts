@@ -36,3 +36,30 @@ export function createWaitlistBatcher(pool: Pool, metrics: Metrics, o: BatcherOp
     writeWaitlistBatch(pool, eventId, batch),
   );
 }
+
+/** Every group-commit batcher of a gateway. */
+export interface SeatBatchers {
+  hold: HoldBatcher;
+  confirm: ConfirmBatcher;
+  release: ReleaseBatcher;
+  waitlist: WaitlistBatcher;
+  /** Requests waiting for or inside a batch, over all of them (the database queue's share). */
+  pending(): number;
+}
+
+/** The gateway's batchers, or null with group commit off (each command is then a batch of one). */
+export function createSeatBatchers(
+  pool: Pool,
+  metrics: Metrics,
+  now: () => Date,
+  o: BatcherOptions & { enabled: boolean },
+): SeatBatchers | null {
+  if (!o.enabled) return null;
+  const all = {
+    hold: createHoldBatcher(pool, metrics, now, o),
+    confirm: createConfirmBatcher(pool, metrics, now, o),
+    release: createReleaseBatcher(pool, metrics, o),
+    waitlist: createWaitlistBatcher(pool, metrics, o),
+  };
+  return { ...all, pending: () => Object.values(all).reduce((n, b) => n + b.pending(), 0) };
+}

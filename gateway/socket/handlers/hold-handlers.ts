@@ -23,8 +23,8 @@ export const holdHandlers: Handlers<typeof commands, UserSocket> = {
             app.now(),
           ),
         now: app.now,
-        batcher: app.holdBatcher,
-        waitlistBatcher: app.waitlistBatcher,
+        batcher: app.batchers?.hold ?? null,
+        waitlistBatcher: app.batchers?.waitlist ?? null,
         deadlineAt: call.deadlineAt,
       },
       userId,
@@ -42,7 +42,7 @@ export const holdHandlers: Handlers<typeof commands, UserSocket> = {
     const { app } = call;
     const { userId } = call.user();
     const released = await releaseHold(
-      { pool: app.pool, batcher: app.releaseBatcher, deadlineAt: call.deadlineAt },
+      { pool: app.pool, batcher: app.batchers?.release ?? null, deadlineAt: call.deadlineAt },
       userId,
       holdId,
     );
@@ -53,7 +53,7 @@ export const holdHandlers: Handlers<typeof commands, UserSocket> = {
     const { app } = call;
     const { userId } = call.user();
     const result = await confirmHold(
-      { pool: app.pool, now: app.now, batcher: app.confirmBatcher, deadlineAt: call.deadlineAt },
+      { pool: app.pool, now: app.now, batcher: app.batchers?.confirm ?? null, deadlineAt: call.deadlineAt },
       userId,
       payload,
     );

@@ -10,7 +10,7 @@ export const waitlistHandlers: Handlers<typeof commands, UserSocket> = {
   'waitlist:join': async ({ eventId, quantity, section }, call) => {
     const { app } = call;
     const spot = await joinWaitlist(
-      { pool: app.pool, batcher: app.waitlistBatcher, deadlineAt: call.deadlineAt },
+      { pool: app.pool, batcher: app.batchers?.waitlist ?? null, deadlineAt: call.deadlineAt },
       {
         eventId,
         userId: call.user().userId,
