@@ -8,8 +8,14 @@ import {
 } from '../../core/domain/admission-policy.js';
 import { combineHealth } from '../../core/use-cases/queue/steer-admission.js';
 
-const step = (current: number, holdP95Ms: number | null, dbWaiting = 0) =>
-  nextAdmitLimit({ current, admitPerTick: 100, targetHoldP95Ms: 250, dbQueueMax: 20, health: { holdP95Ms, dbWaiting } });
+/** The next limit at admitPerTick 100, target 250 ms, database queue bound 20. */
+const step = (
+  current: number,
+  holdP95Ms: number | null,
+  dbWaiting = 0,
+  loop: { msSinceCut?: number; slowStart?: boolean } = {},
+) =>
+  nextAdmitLimit({ current, admitPerTick: 100, targetHoldP95Ms: 250, dbQueueMax: 20, health: { holdP95Ms, dbWaiting }, ...loop });
 
 describe('closed-loop admission limit', () => {
   it('halves when the latency target is missed or the database queue fills, never below 1', () => {
@@ -51,15 +57,7 @@ describe('closed-loop admission limit', () => {
 });
 
 describe('closed-loop admission cooldown', () => {
-  const cut = (current: number, holdP95Ms: number, msSinceCut: number) =>
-    nextAdmitLimit({
-      current,
-      admitPerTick: 100,
-      targetHoldP95Ms: 250,
-      dbQueueMax: 20,
-      health: { holdP95Ms, dbWaiting: 0 },
-      msSinceCut,
-    });
+  const cut = (current: number, holdP95Ms: number, msSinceCut: number) => step(current, holdP95Ms, 0, { msSinceCut });
   it('cuts at most once per cooldown, holds in between, and still climbs when healthy', () => {
     expect(cut(40, 900, ADMIT_CUT_COOLDOWN_MS - 1)).toBe(40);
     expect(cut(40, 900, ADMIT_CUT_COOLDOWN_MS)).toBe(20);
@@ -98,15 +96,7 @@ describe('queue position pushes', () => {
 });
 
 describe('closed-loop admission slow start', () => {
-  const grow = (current: number, holdP95Ms: number | null) =>
-    nextAdmitLimit({
-      current,
-      admitPerTick: 100,
-      targetHoldP95Ms: 250,
-      dbQueueMax: 20,
-      health: { holdP95Ms, dbWaiting: 0 },
-      slowStart: true,
-    });
+  const grow = (current: number, holdP95Ms: number | null) => step(current, holdP95Ms, 0, { slowStart: true });
   it('starts at a tenth of admitPerTick, doubles per healthy report up to it, and halves when late', () => {
     expect(initialAdmitLimit(100)).toBe(10);
     expect(initialAdmitLimit(5)).toBe(1);
