@@ -106,6 +106,7 @@ const EnvSchema = z.object({
   QUEUE_POSITION_PUSH_MS: int(100, 60_000).default(1000),
   ADMISSION_RECONCILE_MS: int(100, 60_000).default(1000),
   SCHEDULER_REASSERT_MS: int(100, 60_000).default(1000),
+  REDIS_COALESCE_WRITES: bool.default('true'),
   REDLOCK_ENABLED: bool.default('true'),
   REDLOCK_TTL_MS: int(100, 60_000).default(2000),
   SEAT_FANOUT_COALESCE_MS: int(0, 1000).default(10),
@@ -368,6 +369,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ...(e.REDIS_CLUSTER_NODES ? parseClusterNodes(e.REDIS_CLUSTER_NODES) : { kind: 'single', url: e.REDIS_URL as string }),
       // A Redis command that gets no answer in this long fails (retryable) instead of waiting.
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      coalesceWrites: e.REDIS_COALESCE_WRITES,
     },
     redisPrefix: e.REDIS_PREFIX,
     socketAdapter: e.SOCKET_ADAPTER,

@@ -3,7 +3,7 @@
  * `pgbench -N` in the same run (DESIGN.md "Performance model": one durable commit per hold).
  *
  *   npx tsx scripts/bench-holds.ts [--clients 1000] [--holds-per-client 4] [--redlock true|false] [--pg-pool 20]
- *     [--group-commit both|true|false] [--pgbench-seconds 15] [--cpu-prof DIR]
+ *     [--group-commit both|true|false] [--pgbench-seconds 15] [--cpu-prof DIR] [--env KEY=VALUE ...]
  *
  * Two gateways and one worker on a fresh database; every client is admitted through the real
  * waiting room, then all of them fire their holds at once (half explicit random seats, half best
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     /** A directory: every process writes a V8 CPU profile there when it exits (scripts/cpu-profile.mjs). */
     'cpu-prof': { type: 'string' },
     'group-commit': { type: 'string', default: 'both' },
+    /** KEY=VALUE, repeatable: more environment for every process (A/B of a setting in one run). */
+    env: { type: 'string', multiple: true, default: [] },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -72,6 +74,7 @@ async function runBurst(groupCommit: boolean) {
       GROUP_COMMIT_ENABLED: String(groupCommit),
       MAX_SEATS_PER_USER: String(Math.min(100, Math.max(10, HOLDS_PER_CLIENT))),
       ...cpuProfileEnv(values['cpu-prof']),
+      ...Object.fromEntries((values.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
     },
   });
   const clients: EventlyClient[] = [];

@@ -1,4 +1,5 @@
 import { Cluster, type ClusterOptions, Redis as RedisClient, type RedisOptions } from 'ioredis';
+import { coalesceWrites } from './coalesce-writes.js';
 import type { RedisTarget } from './redis-target.js';
 
 /** A connection to a single Redis or to a Redis Cluster: use only commands both offer. */
@@ -71,6 +72,7 @@ export function connectRedis(target: RedisTarget | string, options: ConnectOptio
       redis.options.enableOfflineQueue = false;
     });
   }
+  if (t.coalesceWrites !== false) coalesceWrites(redis);
   // ioredis retries on its own; an 'error' without a listener would crash the process.
   redis.on('error', () => {});
   return redis;

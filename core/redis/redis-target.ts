@@ -11,6 +11,8 @@ export type RedisTarget = (
 ) & {
   /** How long a command waits for its answer before it fails (REDIS_COMMAND_TIMEOUT_MS). */
   readonly commandTimeoutMs?: number;
+  /** One socket write per connection and event-loop turn (REDIS_COALESCE_WRITES; default on). */
+  readonly coalesceWrites?: boolean;
 };
 
 /**
