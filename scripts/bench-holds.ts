@@ -14,13 +14,14 @@
  * (group commit, with the batch sizes the gateways saw), then pgbench once: the gain in one run.
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { createClient, type EventlyClient } from '../core/contract/create-client.js';
 import { createPool } from '../core/db/pool.js';
 import { sql } from '../core/db/sql.js';
 import { measurePgbench } from '../load-tests/harness/measure-pgbench.js';
-import { readCpuMs } from '../load-tests/harness/read-server-figures.js';
+import { readCpuMs, readCpuMsByName, readMachineBusyMs } from '../load-tests/harness/read-server-figures.js';
 import { seedUsers } from '../load-tests/harness/seed-users.js';
 import { cpuProfileEnv, startSystem } from '../load-tests/harness/start-system.js';
 
@@ -119,6 +120,9 @@ async function runBurst(groupCommit: boolean) {
     const outcomes = new Map<string, number>();
     const cpuBefore = system.gateways.map((g) => readCpuMs(g.pid));
     const clientCpuBefore = process.cpuUsage();
+    const workerCpuBefore = system.workers.map((w) => readCpuMs(w.pid));
+    const storesCpuBefore = { postgres: readCpuMsByName(['postgres']), redis: readCpuMsByName(['redis-server']) };
+    const machineBefore = readMachineBusyMs();
     const started = performance.now();
     await Promise.all(
       clients.map(async (client, i) => {
@@ -151,6 +155,10 @@ async function runBurst(groupCommit: boolean) {
     const seconds = (performance.now() - started) / 1000;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const gatewayCpuMs = system.gateways.reduce((n, g, i) => n + readCpuMs(g.pid) - (cpuBefore[i] ?? 0), 0);
+    const workerCpuMs = system.workers.reduce((n, w, i) => n + readCpuMs(w.pid) - (workerCpuBefore[i] ?? 0), 0);
+    const postgresCpuMs = readCpuMsByName(['postgres']) - storesCpuBefore.postgres;
+    const redisCpuMs = readCpuMsByName(['redis-server']) - storesCpuBefore.redis;
+    const machineBusyMs = readMachineBusyMs() - machineBefore;
     const held = await db.oneFirst(
       sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM seats WHERE status = 'held'`,
     );
@@ -190,6 +198,16 @@ async function runBurst(groupCommit: boolean) {
       okAckMs: { p50: percentile(okLatencies, 50), p99: percentile(okLatencies, 99) },
       clientCpuMsPerRequest: Number(((clientCpu.user + clientCpu.system) / 1000 / latencies.length).toFixed(2)),
       gatewayCpuMsPerRequest: Number((gatewayCpuMs / latencies.length).toFixed(2)),
+      // Where the machine's time went during the burst, per request (2 cores: 2,000 ms per second).
+      cpuMsPerRequest: {
+        gateways: Number((gatewayCpuMs / latencies.length).toFixed(2)),
+        benchClients: Number(((clientCpu.user + clientCpu.system) / 1000 / latencies.length).toFixed(2)),
+        worker: Number((workerCpuMs / latencies.length).toFixed(2)),
+        postgres: Number((postgresCpuMs / latencies.length).toFixed(2)),
+        redis: Number((redisCpuMs / latencies.length).toFixed(2)),
+        wholeMachine: Number((machineBusyMs / latencies.length).toFixed(2)),
+      },
+      machineBusyShare: Number((machineBusyMs / (seconds * 1000 * os.availableParallelism())).toFixed(2)),
       batchSizes: mergeBatchSizes(batches),
     };
   } finally {

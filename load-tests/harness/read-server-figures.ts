@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; 10 ms ticks). */
 export function readCpuMs(pid: number): number {
@@ -8,6 +8,36 @@ export function readCpuMs(pid: number): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/**
+ * CPU time (ms) used so far by every live process whose name is one of `names` (e.g. `postgres`,
+ * `redis-server`): the stores' share of a run, read before and after it. A process that exits in
+ * between takes its time with it (the pool's backends live through a burst).
+ */
+export function readCpuMsByName(names: readonly string[]): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!names.includes(name)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** CPU time (ms) the whole machine has been busy so far, all cores (Linux /proc/stat). */
+export function readMachineBusyMs(): number {
+  const [, ...ticks] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
+  const n = ticks.map(Number);
+  const idle = (n[3] ?? 0) + (n[4] ?? 0);
+  return (n.slice(0, 8).reduce((a, b) => a + b, 0) - idle) * 10;
 }
 
 /** A Prometheus histogram merged over gateways: cumulative counts by upper bound (seconds). */
