@@ -2,6 +2,9 @@ import { verifyAdmissionToken } from '../../auth/admission-tokens.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Redis } from '../../redis/connect-redis.js';
 import type { Keys } from '../../redis/keys.js';
+import { loadLuaScript } from '../../redis/run-lua-script.js';
+
+const readSession = loadLuaScript(new URL('./read-admission-session.lua', import.meta.url));
 
 /** What the admitter stores per admitted user: enough to check a token and to re-sign it. */
 export interface AdmissionSessionRecord {
@@ -33,11 +36,11 @@ export async function verifyAdmission(
   now: Date,
 ): Promise<void> {
   const claims = verifyAdmissionToken(token, who, deps.admissionTokenSecret, now);
-  const [[, raw], [, expiresAtMs]] = (await deps.redis
-    .multi()
-    .hget(deps.keys.admissionSessions(who.eventId), who.userId)
-    .zscore(deps.keys.active(who.eventId), who.userId)
-    .exec()) as [[unknown, string | null], [unknown, string | null]];
+  const [raw, expiresAtMs] = (await readSession.run(
+    deps.redis,
+    [deps.keys.admissionSessions(who.eventId), deps.keys.active(who.eventId)],
+    [who.userId],
+  )) as [string | null, string | null];
   const session = decodeSessionRecord(raw);
   if (!session || expiresAtMs === null || session.sessionId !== claims.sessionId) {
     throw new AppError('NOT_ADMITTED', 'admission session has ended, join the queue again');
