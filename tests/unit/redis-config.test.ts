@@ -21,7 +21,14 @@ function problemsOf(env: Record<string, string>): string {
 describe('Redis target in the config', () => {
   it('takes one server from REDIS_URL, with the command timeout', () => {
     const c = loadConfig({ ...base, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_COMMAND_TIMEOUT_MS: '750' });
-    expect(c.redis).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6379', commandTimeoutMs: 750 });
+    expect(c.redis).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6379', commandTimeoutMs: 750, coalesceWrites: true });
+  });
+
+  it('coalesces each connection\'s writes per event-loop turn unless REDIS_COALESCE_WRITES=false', () => {
+    const single = { ...base, REDIS_URL: 'redis://127.0.0.1:6379' };
+    expect(loadConfig({ ...single, REDIS_COALESCE_WRITES: 'false' }).redis.coalesceWrites).toBe(false);
+    expect(loadConfig({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1:7001' }).redis.coalesceWrites).toBe(true);
+    expect(problemsOf({ ...single, REDIS_COALESCE_WRITES: 'sometimes' })).toMatch(/REDIS_COALESCE_WRITES/);
   });
 
   it('takes a cluster from REDIS_CLUSTER_NODES', () => {
