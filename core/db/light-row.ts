@@ -36,6 +36,17 @@ function checkOf(schema: z.ZodTypeAny): Check {
       return null;
     };
   }
+  if (schema instanceof z.ZodRecord) {
+    const value = checkOf(schema.valueSchema);
+    return (v) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) return kind('object', () => false)(v);
+      for (const [key, item] of Object.entries(v)) {
+        const problem = value(item);
+        if (problem) return `${key}: ${problem}`;
+      }
+      return null;
+    };
+  }
   if (schema instanceof z.ZodObject) {
     const fields = Object.entries(schema.shape as Record<string, z.ZodTypeAny>).map(([key, s]) => [key, checkOf(s)] as const);
     return (v) => {
@@ -52,7 +63,8 @@ function checkOf(schema: z.ZodTypeAny): Check {
 }
 
 /**
- * The same row type, checked the cheap way, for the few statements on the hold path: every
+ * The same row type, checked the cheap way, for the few statements on the hold path (and the
+ * worker's read of every new audit entry): every
  * column (and every field of its json arrays and objects) is there with the right kind, enum
  * values are known ones, nulls only where the type allows them; string formats (uuid, datetime)
  * and number ranges are not checked, and the row is returned as it came (zod's parse rebuilds

@@ -70,6 +70,16 @@ describe('the data layer (slonik on pg)', () => {
     await expect(pool.one(sql.type(Row)`SELECT now() AS at, '[]'::json AS seats`)).rejects.toThrow(SchemaValidationError);
   });
 
+  it('checks json records in the light form: an object, each value of its kind', async () => {
+    const Row = lightRow(z.object({ data: z.record(z.string(), z.number()).nullable() }));
+    expect((await pool.one(sql.type(Row)`SELECT '{"a": 1, "b": 2}'::jsonb AS data`)).data).toEqual({ a: 1, b: 2 });
+    expect((await pool.one(sql.type(Row)`SELECT NULL::jsonb AS data`)).data).toBeNull();
+    await expect(pool.one(sql.type(Row)`SELECT '[1]'::jsonb AS data`)).rejects.toThrow(/data: expected object, received array/);
+    await expect(pool.one(sql.type(Row)`SELECT '{"a": "x"}'::jsonb AS data`)).rejects.toThrow(
+      /data: a: expected number, received string/,
+    );
+  });
+
   it('returns typed rows: int8 as numbers, timestamptz as dates', async () => {
     const row = await pool.one(
       sql.type(z.object({ big: z.number(), at: z.date() }))`SELECT 9007199254740991::int8 AS big, now() AS at`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lightRow } from '../../db/light-row.js';
 import type { Db } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { type AuditEntryForRollup, ROLLUP_ACTIONS } from '../../domain/audit-delta.js';
@@ -17,6 +18,8 @@ const Row = z.object({
   xact: z.string(),
 });
 type Row = z.infer<typeof Row>;
+/** One row per hold, confirm and release of every sale: checked the cheap way. */
+const LightRow = lightRow(Row);
 
 /**
  * Audit entries written by transactions in [fromXact, uptoXact): every one of them has finished
@@ -31,12 +34,12 @@ export async function findNewAuditEntries(db: Db, fromXact: string, uptoXact: st
                 WHERE xact_id >= ${from}::xid8 AND xact_id < ${upto}::xid8 AND action = ANY(${sql.array(ROLLUP_ACTIONS, 'text')})
                   AND event_id IS NOT NULL
                 ORDER BY xact_id, id`;
-  const rows = await db.any(sql.type(Row)`${range(fromXact, uptoXact)} LIMIT ${batch}`);
+  const rows = await db.any(sql.type(LightRow)`${range(fromXact, uptoXact)} LIMIT ${batch}`);
   if (rows.length < batch) return { entries: rows.map(toEntry), nextXact: uptoXact };
   const last = (rows[rows.length - 1] as Row).xact;
   const complete = rows.filter((r) => r.xact !== last);
   if (complete.length > 0) return { entries: complete.map(toEntry), nextXact: last };
-  const whole = await db.any(sql.type(Row)`${range(last, `${BigInt(last) + 1n}`)}`);
+  const whole = await db.any(sql.type(LightRow)`${range(last, `${BigInt(last) + 1n}`)}`);
   return { entries: whole.map(toEntry), nextXact: `${BigInt(last) + 1n}` };
 }
 
