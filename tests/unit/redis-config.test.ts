@@ -24,7 +24,7 @@ describe('Redis target in the config', () => {
     expect(c.redis).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6379', commandTimeoutMs: 750, coalesceWrites: true });
   });
 
-  it('coalesces each connection\'s writes per event-loop turn unless REDIS_COALESCE_WRITES=false', () => {
+  it("coalesces each connection's writes per event-loop turn unless REDIS_COALESCE_WRITES=false", () => {
     const single = { ...base, REDIS_URL: 'redis://127.0.0.1:6379' };
     expect(loadConfig({ ...single, REDIS_COALESCE_WRITES: 'false' }).redis.coalesceWrites).toBe(false);
     expect(loadConfig({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1:7001' }).redis.coalesceWrites).toBe(true);
