@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lightRow } from '../../db/light-row.js';
 import type { Db } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { AppError } from '../../domain/app-error.js';
@@ -23,6 +24,8 @@ const Row = z.object({
   status: z.enum(['available', 'held', 'sold']),
   version: z.number(),
 });
+/** Every seat of the event, on each gateway at a sale's opening (when everyone arrives): the light check. */
+const LightRow = lightRow(Row);
 
 /**
  * Every seat of an event in index order, with its live status and version. The index is the
@@ -32,7 +35,7 @@ const Row = z.object({
  */
 export async function loadEventSeats(db: Db, eventId: string): Promise<EventSeats> {
   const rows = await db.any(
-    sql.type(Row)`SELECT s.id, sec.id AS section_id, sec.name AS section, sec.position, sec.price_cents, s.row, s.number,
+    sql.type(LightRow)`SELECT s.id, sec.id AS section_id, sec.name AS section, sec.position, sec.price_cents, s.row, s.number,
             s.status, s.version
        FROM seats s JOIN sections sec ON sec.id = s.section_id
       WHERE s.event_id = ${eventId}
