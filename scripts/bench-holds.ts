@@ -21,7 +21,7 @@ import { createClient, type EventlyClient } from '../core/contract/create-client
 import { createPool } from '../core/db/pool.js';
 import { sql } from '../core/db/sql.js';
 import { measurePgbench } from '../load-tests/harness/measure-pgbench.js';
-import { readCpuMs, readCpuMsByName, readMachineBusyMs } from '../load-tests/harness/read-server-figures.js';
+import { readCpuMs, readCpuMsByName, readMachineBusyMs, readSystemCpuMs } from '../load-tests/harness/read-server-figures.js';
 import { seedUsers } from '../load-tests/harness/seed-users.js';
 import { cpuProfileEnv, startSystem } from '../load-tests/harness/start-system.js';
 
@@ -119,6 +119,7 @@ async function runBurst(groupCommit: boolean) {
     const okLatencies: number[] = [];
     const outcomes = new Map<string, number>();
     const cpuBefore = system.gateways.map((g) => readCpuMs(g.pid));
+    const systemCpuBefore = system.gateways.map((g) => readSystemCpuMs(g.pid));
     const clientCpuBefore = process.cpuUsage();
     const workerCpuBefore = system.workers.map((w) => readCpuMs(w.pid));
     const storesCpuBefore = { postgres: readCpuMsByName(['postgres']), redis: readCpuMsByName(['redis-server']) };
@@ -155,6 +156,7 @@ async function runBurst(groupCommit: boolean) {
     const seconds = (performance.now() - started) / 1000;
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const gatewayCpuMs = system.gateways.reduce((n, g, i) => n + readCpuMs(g.pid) - (cpuBefore[i] ?? 0), 0);
+    const gatewaySystemCpuMs = system.gateways.reduce((n, g, i) => n + readSystemCpuMs(g.pid) - (systemCpuBefore[i] ?? 0), 0);
     const workerCpuMs = system.workers.reduce((n, w, i) => n + readCpuMs(w.pid) - (workerCpuBefore[i] ?? 0), 0);
     const postgresCpuMs = readCpuMsByName(['postgres']) - storesCpuBefore.postgres;
     const redisCpuMs = readCpuMsByName(['redis-server']) - storesCpuBefore.redis;
@@ -207,6 +209,8 @@ async function runBurst(groupCommit: boolean) {
         redis: Number((redisCpuMs / latencies.length).toFixed(2)),
         wholeMachine: Number((machineBusyMs / latencies.length).toFixed(2)),
       },
+      /** The gateways' share of CPU spent in the kernel (socket reads and writes, epoll). */
+      gatewayKernelShare: Number((gatewaySystemCpuMs / gatewayCpuMs).toFixed(2)),
       machineBusyShare: Number((machineBusyMs / (seconds * 1000 * os.availableParallelism())).toFixed(2)),
       batchSizes: mergeBatchSizes(batches),
     };

@@ -1,5 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
+/** CPU time in the kernel (system) a process has used so far, in ms (Linux /proc; 10 ms ticks). */
+export function readSystemCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[12]) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; 10 ms ticks). */
 export function readCpuMs(pid: number): number {
   try {
