@@ -3,7 +3,7 @@
  * `pgbench -N` in the same run (DESIGN.md "Performance model": one durable commit per hold).
  *
  *   npx tsx scripts/bench-holds.ts [--clients 1000] [--holds-per-client 4] [--redlock true|false] [--pg-pool 20]
- *     [--group-commit both|true|false] [--pgbench-seconds 15] [--cpu-prof DIR] [--env KEY=VALUE ...]
+ *     [--group-commit both|true|false] [--pgbench-seconds 15] [--cpu-prof DIR] [--env KEY=VALUE ...] [--command hold|floor]
  *
  * Two gateways and one worker on a fresh database; every client is admitted through the real
  * waiting room, then all of them fire their holds at once (half explicit random seats, half best
@@ -35,12 +35,17 @@ const { values } = parseArgs({
     /** A directory: every process writes a V8 CPU profile there when it exits (scripts/cpu-profile.mjs). */
     'cpu-prof': { type: 'string' },
     'group-commit': { type: 'string', default: 'both' },
+    /** `floor`: the same burst of a command that does nothing (`seats:unsubscribe`): what socket.io,
+     * the limits and the command wrapper cost by themselves, next to the holds. */
+    command: { type: 'string', default: 'hold' },
     /** KEY=VALUE, repeatable: more environment for every process (A/B of a setting in one run). */
     env: { type: 'string', multiple: true, default: [] },
   },
 });
 const CLIENTS = Number(values.clients);
 const HOLDS_PER_CLIENT = Number(values['holds-per-client']);
+const FLOOR = values.command === 'floor';
+if (!FLOOR && values.command !== 'hold') throw new Error('--command is hold or floor');
 /** Retries of an OVERLOADED hold, each after the retryAfterMs it names. */
 const MAX_OVERLOAD_RETRIES = 5;
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -138,12 +143,13 @@ async function runBurst(groupCommit: boolean) {
           };
           // As a client should: an OVERLOADED answer is retried (same key) after its retryAfterMs,
           // a few times; the latency is the user's, from the first send to the last answer.
-          let ack = await client.seatsHold(request);
+          const send = () => (FLOOR ? client.seatsUnsubscribe({ eventId: ev.id }) : client.seatsHold(request));
+          let ack = await send();
           for (let retry = 0; retry < MAX_OVERLOAD_RETRIES && !ack.ok && ack.error.code === 'OVERLOADED'; retry++) {
             retries += 1;
             const after = Number((ack.error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs);
             await new Promise((r) => setTimeout(r, (Number.isFinite(after) ? after : 100) + Math.random() * 50));
-            ack = await client.seatsHold(request);
+            ack = await send();
           }
           const ms = performance.now() - t0;
           latencies.push(ms);
@@ -187,6 +193,7 @@ async function runBurst(groupCommit: boolean) {
     const holdsPerSecond = okLatencies.length / seconds;
     return {
       groupCommit,
+      command: FLOOR ? 'seats:unsubscribe (floor)' : 'seats:hold',
       clients: CLIENTS,
       holdsPerClient: HOLDS_PER_CLIENT,
       redlock: values.redlock,
@@ -272,8 +279,8 @@ async function main() {
   const round = (o: { p50: number; p99: number }) => `p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms`;
   for (const r of report.runs) {
     process.stdout.write(
-      `group commit ${r.groupCommit ? 'on ' : 'off'}: ${r.holdsPerSecond} holds/s (${CLIENTS} clients, Redlock ${values.redlock}); ` +
-        `ack ${round(r.ackMs)}; gateway CPU ${r.gatewayCpuMsPerRequest} ms/hold; ratio to pgbench -N ${r.ratioToPgbench}; ` +
+      `group commit ${r.groupCommit ? 'on ' : 'off'}: ${r.holdsPerSecond} ${FLOOR ? 'floor commands' : 'holds'}/s (${CLIENTS} clients, Redlock ${values.redlock}); ` +
+        `ack ${round(r.ackMs)}; gateway CPU ${r.gatewayCpuMsPerRequest} ms/${FLOOR ? 'command' : 'hold'}; ratio to pgbench -N ${r.ratioToPgbench}; ` +
         `${r.overloadRetries} OVERLOADED retried` +
         (r.groupCommit ? `; batches ${r.batchSizes.batches}, mean size ${r.batchSizes.meanSize}` : '') +
         '\n',
