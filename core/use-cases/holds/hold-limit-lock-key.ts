@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The advisory-lock key (int8, as a decimal string) that serialises one user's holds for one
@@ -6,5 +6,5 @@ import { createHash } from 'node:crypto';
  * and the waitlist offerer.
  */
 export function holdLimitLockKey(userId: string, eventId: string): string {
-  return createHash('sha256').update(`hold-limit:${userId}:${eventId}`).digest().readBigInt64BE(0).toString();
+  return hash('sha256', `hold-limit:${userId}:${eventId}`, 'buffer').readBigInt64BE(0).toString();
 }
