@@ -62,6 +62,20 @@ export async function checkInvariants(databaseUrl: string): Promise<void> {
                WHERE r.command = 'hold:confirm' AND b.id IS NULL`),
       'every stored reply names a hold or booking that exists',
     ).toEqual([]);
+    // A batch writes its holds, audit entries and replies in one statement, matched by position:
+    // each must land with its own hold.
+    expect(
+      await q(`SELECT r.key FROM idempotency_records r JOIN holds h ON h.id::text = r.reply->>'holdId'
+               WHERE r.command = 'seats:hold' AND (h.user_id <> r.user_id OR h.event_id::text <> r.reply->>'eventId')`),
+      'a stored hold reply names a hold of its own user and event',
+    ).toEqual([]);
+    expect(
+      await q(`SELECT h.id FROM holds h WHERE h.source = 'user' AND
+               (SELECT count(*) FROM audit_log a WHERE a.action = 'hold.created' AND a.entity_type = 'hold'
+                   AND a.entity_id = h.id::text AND a.actor_id = h.user_id AND a.event_id = h.event_id
+                   AND (a.data->>'totalCents')::int = h.total_cents) <> 1`),
+      'every hold a user made has its one creation entry, by that user, with its total',
+    ).toEqual([]);
   } finally {
     await db.end();
   }

@@ -1,4 +1,6 @@
+import type { SerializableValue } from 'slonik';
 import { z } from 'zod';
+import type { HoldReply } from '../../contract/commands.js';
 import type { SeatChange } from '../../contract/pushes.js';
 import { lightRow } from '../../db/light-row.js';
 import type { Tx } from '../../db/pool.js';
@@ -15,14 +17,16 @@ export interface BatchHold {
   seats: readonly LockedSeat[];
   totalCents: number;
   /** Audit entry data (what hold.created records). */
-  audit: Record<string, unknown>;
-  idempotency: { key: string; command: string; requestHash: string; reply: unknown };
+  audit: { [key: string]: SerializableValue };
+  idempotency: { key: string; command: string; requestHash: string; reply: HoldReply };
 }
 
 /**
  * The writes of a whole batch in one set-based statement: every hold row, every guarded seat
  * move (`status = 'available' AND version = $v`, on rows this transaction has locked), the hold
- * seat lists, the audit entries and the idempotency records. Returns the seat changes per hold;
+ * seat lists, the audit entries and the idempotency records. The audit data and the replies go
+ * as one JSON document each, matched to their rows by position (a jsonb[] parameter had the
+ * driver escape every quote of every reply: 3 % of a gateway's CPU per hold). Returns the seat changes per hold;
  * throws (rolling the batch back) unless every seat moved: the batch is written whole or not at all.
  */
 export async function insertHoldBatch(
@@ -74,26 +78,23 @@ export async function insertHoldBatch(
        SELECT x.hold_id, x.id, x.price FROM unnest(${seatHoldList}, ${seatIdList}, ${sql.array(seatPrices, 'int4')}) AS x(hold_id, id, price)
      ), a AS (
        INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
-       SELECT x.user_id, 'hold.created', ${eventId}::uuid, 'hold', x.id::text, x.data
-         FROM unnest(${holdIds}, ${userIds}, ${sql.array(
-           holds.map((h) => JSON.stringify(h.audit)),
-           'jsonb',
-         )}) AS x(id, user_id, data)
+       SELECT x.user_id, 'hold.created', ${eventId}::uuid, 'hold', x.id::text, d.data
+         FROM unnest(${holdIds}, ${userIds}) WITH ORDINALITY AS x(id, user_id, n)
+         JOIN jsonb_array_elements(${sql.jsonb(holds.map((h) => h.audit))}) WITH ORDINALITY AS d(data, n) USING (n)
      ), i AS (
        INSERT INTO idempotency_records (user_id, key, command, request_hash, reply)
-       SELECT * FROM unnest(${userIds}, ${sql.array(
-         holds.map((h) => h.idempotency.key),
-         'text',
-       )}, ${sql.array(
-         holds.map((h) => h.idempotency.command),
-         'text',
-       )}, ${sql.array(
-         holds.map((h) => h.idempotency.requestHash),
-         'text',
-       )}, ${sql.array(
-         holds.map((h) => JSON.stringify(h.idempotency.reply)),
-         'jsonb',
-       )})
+       SELECT x.user_id, x.key, x.command, x.request_hash, d.reply
+         FROM unnest(${userIds}, ${sql.array(
+           holds.map((h) => h.idempotency.key),
+           'text',
+         )}, ${sql.array(
+           holds.map((h) => h.idempotency.command),
+           'text',
+         )}, ${sql.array(
+           holds.map((h) => h.idempotency.requestHash),
+           'text',
+         )}) WITH ORDINALITY AS x(user_id, key, command, request_hash, n)
+         JOIN jsonb_array_elements(${sql.jsonb(holds.map((h) => h.idempotency.reply))}) WITH ORDINALITY AS d(reply, n) USING (n)
      )
      SELECT s.id AS "seatId", s.version, s.hold_id AS "holdId" FROM s`,
   );
