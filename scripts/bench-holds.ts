@@ -46,6 +46,13 @@ const CLIENTS = Number(values.clients);
 const HOLDS_PER_CLIENT = Number(values['holds-per-client']);
 const FLOOR = values.command === 'floor';
 if (!FLOOR && values.command !== 'hold') throw new Error('--command is hold or floor');
+const EXTRA_ENV = Object.fromEntries(
+  (values.env ?? []).map((kv) => {
+    const at = kv.indexOf('=');
+    if (at < 1) throw new Error(`--env ${kv}: expected KEY=VALUE`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  }),
+);
 /** Retries of an OVERLOADED hold, each after the retryAfterMs it names. */
 const MAX_OVERLOAD_RETRIES = 5;
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -80,7 +87,7 @@ async function runBurst(groupCommit: boolean) {
       GROUP_COMMIT_ENABLED: String(groupCommit),
       MAX_SEATS_PER_USER: String(Math.min(100, Math.max(10, HOLDS_PER_CLIENT))),
       ...cpuProfileEnv(values['cpu-prof']),
-      ...Object.fromEntries((values.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+      ...EXTRA_ENV,
     },
   });
   const clients: EventlyClient[] = [];

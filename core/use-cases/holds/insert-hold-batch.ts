@@ -26,8 +26,9 @@ export interface BatchHold {
  * move (`status = 'available' AND version = $v`, on rows this transaction has locked), the hold
  * seat lists, the audit entries and the idempotency records. The audit data and the replies go
  * as one JSON document each, matched to their rows by position (a jsonb[] parameter had the
- * driver escape every quote of every reply: 3 % of a gateway's CPU per hold). Returns the seat changes per hold;
- * throws (rolling the batch back) unless every seat moved: the batch is written whole or not at all.
+ * driver escape every quote of every reply: 3 % of a gateway's CPU per hold). Returns the seat
+ * changes per hold; throws (rolling the batch back) unless every seat moved: the batch is
+ * written whole or not at all.
  */
 export async function insertHoldBatch(
   tx: Tx,
