@@ -70,6 +70,11 @@ export async function checkInvariants(databaseUrl: string): Promise<void> {
       'a stored hold reply names a hold of its own user and event',
     ).toEqual([]);
     expect(
+      await q(`SELECT r.key FROM idempotency_records r JOIN bookings b ON b.id::text = r.reply->>'bookingId'
+               WHERE r.command = 'hold:confirm' AND (b.user_id <> r.user_id OR b.reference <> r.reply->>'reference')`),
+      'a stored confirm reply names a booking of its own user, with its reference',
+    ).toEqual([]);
+    expect(
       await q(`SELECT h.id FROM holds h WHERE h.source = 'user' AND
                (SELECT count(*) FROM audit_log a WHERE a.action = 'hold.created' AND a.entity_type = 'hold'
                    AND a.entity_id = h.id::text AND a.actor_id = h.user_id AND a.event_id = h.event_id

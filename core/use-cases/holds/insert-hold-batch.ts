@@ -2,6 +2,7 @@ import type { SerializableValue } from 'slonik';
 import { z } from 'zod';
 import type { HoldReply } from '../../contract/commands.js';
 import type { SeatChange } from '../../contract/pushes.js';
+import { jsonRows } from '../../db/json-rows.js';
 import { lightRow } from '../../db/light-row.js';
 import type { Tx } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
@@ -24,11 +25,9 @@ export interface BatchHold {
 /**
  * The writes of a whole batch in one set-based statement: every hold row, every guarded seat
  * move (`status = 'available' AND version = $v`, on rows this transaction has locked), the hold
- * seat lists, the audit entries and the idempotency records. The audit data and the replies go
- * as one JSON document each, matched to their rows by position (a jsonb[] parameter had the
- * driver escape every quote of every reply: 3 % of a gateway's CPU per hold). Returns the seat
- * changes per hold; throws (rolling the batch back) unless every seat moved: the batch is
- * written whole or not at all.
+ * seat lists, the audit entries and the idempotency records (audit data and replies as
+ * `jsonRows`, matched by position). Returns the seat changes per hold; throws (rolling the batch
+ * back) unless every seat moved: the batch is written whole or not at all.
  */
 export async function insertHoldBatch(
   tx: Tx,
@@ -81,7 +80,7 @@ export async function insertHoldBatch(
        INSERT INTO audit_log (actor_id, action, event_id, entity_type, entity_id, data)
        SELECT x.user_id, 'hold.created', ${eventId}::uuid, 'hold', x.id::text, d.data
          FROM unnest(${holdIds}, ${userIds}) WITH ORDINALITY AS x(id, user_id, n)
-         JOIN jsonb_array_elements(${sql.jsonb(holds.map((h) => h.audit))}) WITH ORDINALITY AS d(data, n) USING (n)
+         JOIN ${jsonRows(holds.map((h) => h.audit))} AS d(data, n) USING (n)
      ), i AS (
        INSERT INTO idempotency_records (user_id, key, command, request_hash, reply)
        SELECT x.user_id, x.key, x.command, x.request_hash, d.reply
@@ -95,7 +94,7 @@ export async function insertHoldBatch(
            holds.map((h) => h.idempotency.requestHash),
            'text',
          )}) WITH ORDINALITY AS x(user_id, key, command, request_hash, n)
-         JOIN jsonb_array_elements(${sql.jsonb(holds.map((h) => h.idempotency.reply))}) WITH ORDINALITY AS d(reply, n) USING (n)
+         JOIN ${jsonRows(holds.map((h) => h.idempotency.reply))} AS d(reply, n) USING (n)
      )
      SELECT s.id AS "seatId", s.version, s.hold_id AS "holdId" FROM s`,
   );

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CommandPayload, ConfirmReply } from '../../contract/commands.js';
 import { SeatChange } from '../../contract/pushes.js';
+import { jsonRows } from '../../db/json-rows.js';
 import type { Pool, Tx } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
@@ -253,22 +254,21 @@ async function moveHolds(
   const req = (a: { index: number }) => items[a.index] as ConfirmRequest;
   const rows = await tx.any(
     sql.type(MovedRow)`WITH r AS (
-       SELECT * FROM unnest(${ids}, ${sql.array(
-         accepted.map((a) => a.reply.bookingId),
-         'uuid',
-       )}, ${sql.array(
-         accepted.map((a) => a.reply.reference),
-         'text',
-       )}, ${sql.array(
-         accepted.map((a) => req(a).idempotency.key),
-         'text',
-       )}, ${sql.array(
-         accepted.map((a) => req(a).idempotency.requestHash),
-         'text',
-       )}, ${sql.array(
-         accepted.map((a) => JSON.stringify(a.reply)),
-         'jsonb',
-       )}) AS r(hold_id, booking_id, reference, key, request_hash, reply)
+       SELECT x.hold_id, x.booking_id, x.reference, x.key, x.request_hash, d.reply
+         FROM unnest(${ids}, ${sql.array(
+           accepted.map((a) => a.reply.bookingId),
+           'uuid',
+         )}, ${sql.array(
+           accepted.map((a) => a.reply.reference),
+           'text',
+         )}, ${sql.array(
+           accepted.map((a) => req(a).idempotency.key),
+           'text',
+         )}, ${sql.array(
+           accepted.map((a) => req(a).idempotency.requestHash),
+           'text',
+         )}) WITH ORDINALITY AS x(hold_id, booking_id, reference, key, request_hash, n)
+         JOIN ${jsonRows(accepted.map((a) => a.reply))} AS d(reply, n) USING (n)
      ), h AS (
        UPDATE holds SET status = 'confirmed', ended_at = now() FROM r
         WHERE holds.id = r.hold_id AND holds.status = 'active' AND holds.expires_at > now()
