@@ -11,6 +11,12 @@ import { Cluster, type Redis as RedisClient } from 'ioredis';
  * Corking the socket at the first write of a turn and uncorking it when the turn's I/O callbacks
  * are done (setImmediate runs right after them) hands the kernel one writev instead. Order is
  * kept (one socket, one buffer); the wait added is the rest of the current turn.
+ *
+ * What is held back must still leave before the process answers a client (`flushCorkedWrites`,
+ * called before every socket ack): a seat change published after a commit is on its way to the
+ * other gateways before the buyer hears "held", as it was with one write per command. Otherwise
+ * a gateway killed right after an ack could take the change with it, and another gateway would
+ * show the seat free until its repair pass.
  */
 export function coalesceWrites(redis: RedisClient | Cluster): void {
   if (redis instanceof Cluster) {
@@ -29,16 +35,23 @@ function coalesceClientWrites(client: RedisClient): void {
   });
 }
 
+/** Sockets holding writes back right now, each with what sends them. */
+const corked = new Map<Socket, () => void>();
+
+/** Sends every write held back so far, now (before answering a client). */
+export function flushCorkedWrites(): void {
+  for (const uncork of corked.values()) uncork();
+}
+
 function corkPerTurn(stream: Socket): void {
-  let corked = false;
   const uncork = () => {
-    corked = false;
+    if (!corked.delete(stream)) return;
     stream.uncork();
   };
   const write = stream.write;
   stream.write = function coalescedWrite(this: Socket, ...args: Parameters<Socket['write']>) {
-    if (!corked && !stream.destroyed) {
-      corked = true;
+    if (!corked.has(stream) && !stream.destroyed) {
+      corked.set(stream, uncork);
       stream.cork();
       setImmediate(uncork);
     }

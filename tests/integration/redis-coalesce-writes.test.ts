@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Redis as RedisClient } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { flushCorkedWrites } from '../../core/redis/coalesce-writes.js';
 import { connectRedis, type Redis, whenRedisReady } from '../../core/redis/connect-redis.js';
 import { startRedisCluster } from '../support/redis-cluster.js';
 import { testRedisUrl } from '../support/services.js';
@@ -56,6 +57,21 @@ describe('Redis writes coalesced per event-loop turn', () => {
     const writes = countWrites(redis);
     await fiftyInOneTurn(redis, `coalesce:${randomUUID()}`);
     expect(writes.n).toBe(100);
+  });
+
+  it('sends what a turn held back at once when asked (before a socket ack), and keeps coalescing after', async () => {
+    const redis = await connected(true);
+    const writes = countWrites(redis);
+    const channel = `coalesce:${randomUUID()}`;
+    const published = Array.from({ length: 10 }, (_, i) => redis.publish(channel, String(i)));
+    expect(writes.n).toBe(0);
+    flushCorkedWrites();
+    expect(writes.n).toBe(1);
+    // Later writes of the same turn are held again, and leave at its end.
+    const more = Array.from({ length: 10 }, (_, i) => redis.publish(channel, String(i)));
+    expect(writes.n).toBe(1);
+    await Promise.all([...published, ...more]);
+    expect(writes.n).toBe(2);
   });
 
   it('keeps coalescing on the socket of a reconnect', async () => {
