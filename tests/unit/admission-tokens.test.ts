@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { signAdmissionToken, verifyAdmissionToken } from '../../core/auth/admission-tokens.js';
 import { isAppError } from '../../core/domain/app-error.js';
@@ -15,15 +16,36 @@ function codeOf(run: () => unknown): string {
   }
 }
 
-/** A token issued at `issuedAt` for 60 s, with the user and event it binds. */
-function issued(issuedAt = new Date()) {
-  const who = { userId: randomUUID(), eventId: randomUUID() };
-  const sessionId = randomUUID();
-  const token = signAdmissionToken({ ...who, sessionId }, SECRET, 60, issuedAt);
-  return { who, sessionId, token, expSec: Math.floor(issuedAt.getTime() / 1000) + 60 };
-}
+type Sign = (c: { userId: string; eventId: string; sessionId: string }, iat: Date) => string;
 
-describe('verifyAdmissionToken (signatures checked once per token, the rest on every use)', () => {
+/**
+ * Where a token comes from: this process (signing puts it among the verified tokens at once) or
+ * another one (a worker's admission push: the first use here checks its signature). Both must
+ * be judged alike.
+ */
+const ORIGINS: [string, Sign][] = [
+  ['signed in this process', (c, iat) => signAdmissionToken(c, SECRET, 60, iat)],
+  [
+    'signed by another process',
+    (c, iat) =>
+      jwt.sign({ evt: c.eventId, sid: c.sessionId, typ: 'admission', iat: Math.floor(iat.getTime() / 1000) }, SECRET, {
+        algorithm: 'HS256',
+        subject: c.userId,
+        issuer: 'evently-admission',
+        expiresIn: 60,
+      }),
+  ],
+];
+
+describe.each(ORIGINS)('verifyAdmissionToken, a token %s (signatures checked once, the rest on every use)', (_, sign) => {
+  /** A token issued at `issuedAt` for 60 s, with the user and event it binds. */
+  function issued(issuedAt = new Date()) {
+    const who = { userId: randomUUID(), eventId: randomUUID() };
+    const sessionId = randomUUID();
+    const token = sign({ ...who, sessionId }, issuedAt);
+    return { who, sessionId, token, expSec: Math.floor(issuedAt.getTime() / 1000) + 60 };
+  }
+
   it('gives the same claims on every use of a genuine token', () => {
     const t = issued();
     const now = new Date();
@@ -63,5 +85,13 @@ describe('verifyAdmissionToken (signatures checked once per token, the rest on e
     expect(codeOf(() => verifyAdmissionToken('not-a-token', t.who, SECRET, now))).toBe('NOT_ADMITTED');
     // The genuine one is still good after the forgeries.
     expect(codeOf(() => verifyAdmissionToken(t.token, t.who, SECRET, now))).toBe('ok');
+  });
+});
+
+describe('signAdmissionToken', () => {
+  it('gives the token another process signing the same session gives (a re-delivered token is the same)', () => {
+    const c = { userId: randomUUID(), eventId: randomUUID(), sessionId: randomUUID() };
+    const at = new Date(Date.now() - 5_000);
+    expect(signAdmissionToken(c, SECRET, 60, at)).toBe((ORIGINS[1] as [string, Sign])[1](c, at));
   });
 });
