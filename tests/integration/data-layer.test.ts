@@ -12,6 +12,7 @@ import { translatePgError } from '../../core/db/translate-pg-error.js';
 import { withLockedTransaction } from '../../core/db/with-locked-transaction.js';
 import { withTransaction } from '../../core/db/with-transaction.js';
 import { AppError } from '../../core/domain/app-error.js';
+import { runIdempotent, settledAfterLookup } from '../../core/use-cases/idempotency/run-idempotent.js';
 import { createTestEnv } from '../support/test-env.js';
 
 let url: string;
@@ -278,6 +279,44 @@ describe('the data layer (slonik on pg)', () => {
 });
 
 /** Product code reaches Postgres only through the `sql` tag: no statement written as a string. */
+describe('runIdempotent (the one idempotency wrapper)', () => {
+  it('answers a retryable failure from the stored reply, and passes on one its work settled after looking', async () => {
+    const email = `idem-${randomUUID()}@evently.test`;
+    await insertUser(pool, email);
+    const userId = await pool.oneFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM users WHERE email = ${email}`);
+    const ref = { userId, key: 'k-1', command: 'seats:hold', requestHash: 'h-1' };
+    await pool.query(
+      sql.typeAlias('void')`INSERT INTO idempotency_records (user_id, key, command, request_hash, reply)
+        VALUES (${userId}, ${ref.key}, ${ref.command}, ${ref.requestHash}, ${sql.jsonb({ holdId: 'stored' })})`,
+    );
+    const run = (err: Error) =>
+      runIdempotent<{ holdId: string }, string>(pool, ref, {
+        replayAfter: (e) => e instanceof AppError && e.code === 'SEAT_UNAVAILABLE',
+        work: () => Promise.reject(err),
+        replayed: (reply) => reply.holdId,
+      });
+    // A failure met before the work looked (a retry of a hold that was made): the stored reply.
+    expect(await run(new AppError('SEAT_UNAVAILABLE', 'gone'))).toBe('stored');
+    // A failure the work decided after reading this key under its locks: final, as it is.
+    const settled = settledAfterLookup(new AppError('SEAT_UNAVAILABLE', 'taken in this batch'));
+    await expect(run(settled)).rejects.toBe(settled);
+    // Failures that are not replayable are never looked up, settled or not.
+    const other = new AppError('VALIDATION_FAILED', 'bad');
+    await expect(run(other)).rejects.toBe(other);
+    // The same key for another request is a CONFLICT when looked up.
+    const conflict = await runIdempotent(
+      pool,
+      { ...ref, requestHash: 'h-2' },
+      {
+        replayAfter: () => true,
+        work: () => Promise.reject(new AppError('SEAT_UNAVAILABLE', 'gone')),
+        replayed: () => 'replayed',
+      },
+    ).catch((e: unknown) => e);
+    expect(conflict instanceof AppError && conflict.code).toBe('CONFLICT');
+  });
+});
+
 describe('no string-built SQL in product code', () => {
   const root = path.resolve(import.meta.dirname, '../..');
   const files = (dir: string): string[] =>

@@ -9,7 +9,7 @@ import { type HoldRequest, requestedSeats } from '../../domain/decide-hold.js';
 import type { HeldSeatLock, SeatLocks } from '../../redis/seat-locks.js';
 import { findIdempotentReply, type IdempotencyRef } from '../idempotency/find-idempotent-reply.js';
 import { hashRequest } from '../idempotency/hash-request.js';
-import { runIdempotent } from '../idempotency/run-idempotent.js';
+import { runIdempotent, settledAfterLookup } from '../idempotency/run-idempotent.js';
 import { joinWaitlist, type WaitlistBatcher } from '../waitlist/join-waitlist.js';
 import { findFreeSeats } from './find-free-seats.js';
 import { holdLimitLockKey } from './hold-limit-lock-key.js';
@@ -165,7 +165,8 @@ async function batchedHold(
       const outcome = await batcher.submit(p.eventId, { userId, request, idempotency }, deps.deadlineAt);
       if (outcome.kind === 'held') return { reply: outcome.reply, changes: outcome.changes, replayed: false };
       if (outcome.kind === 'replay') return { reply: outcome.reply, changes: [], replayed: true };
-      if (outcome.kind === 'refused') throw outcome.error;
+      // Decided after the batch read this key's stored reply under the user's lock: final.
+      if (outcome.kind === 'refused') throw settledAfterLookup(outcome.error);
       if (outcome.kind === 'busy') {
         // Give the transaction holding the seat time to end (a batch is a few ms to tens of ms).
         await new Promise((resolve) => setTimeout(resolve, 10 * (attempt + 1)));
@@ -173,7 +174,9 @@ async function batchedHold(
       }
       const free = await findFreeSeats(deps.pool, p.eventId, p.section ?? null, requested);
       if (free.length === 0 || (free.length < requested && !acceptPartial)) {
-        return soldOut(deps, userId, p, requested, idempotency);
+        // The batch that came up short found no stored reply for this key under the user's lock,
+        // and a batched hold never waitlists (attemptHold): SOLD_OUT needs no second look.
+        throw settledAfterLookup(new AppError('SOLD_OUT', 'not enough seats left'));
       }
     }
   } finally {
