@@ -6,7 +6,7 @@ import { withLockedTransaction } from '../../db/with-locked-transaction.js';
 import { AppError } from '../../domain/app-error.js';
 import type { CandidateSeat, HoldDecision, HoldRequest } from '../../domain/decide-hold.js';
 import { type BatchItem, decideHoldBatch } from '../../domain/decide-hold-batch.js';
-import { toSeatRef, totalCents } from '../../domain/order-seats.js';
+import { orderSeats, toSeatRef, totalCents } from '../../domain/order-seats.js';
 import { type IdempotencyRef, isIdempotencyKeyTaken } from '../idempotency/find-idempotent-reply.js';
 import { holdLimitLockKey } from './hold-limit-lock-key.js';
 import { insertHoldBatch } from './insert-hold-batch.js';
@@ -73,8 +73,11 @@ function runBatch(pool: Pool, eventId: string, items: readonly BatchHoldRequest[
       named,
       [...asked].map(([section, quantity]) => ({ section, size: windowFor(quantity) })),
     );
-    const seats = new Map<string, CandidateSeat>(facts.named.map((s) => [s.id, toCandidate(s)]));
-    for (const s of facts.free) if (!seats.has(s.id)) seats.set(s.id, toCandidate(s));
+    // In seating order, once per batch: best available filters these per request and sorts
+    // what it filters, which is then already in order (it was 3.8 % of a gateway's burst).
+    const candidates = new Map<string, CandidateSeat>(facts.named.map((s) => [s.id, toCandidate(s)]));
+    for (const s of facts.free) if (!candidates.has(s.id)) candidates.set(s.id, toCandidate(s));
+    const seats = new Map(orderSeats([...candidates.values()]).map((s) => [s.id, s]));
 
     // Replays and in-batch duplicates are answered from the stored or the first reply.
     const outcomes: (BatchHoldOutcome | null)[] = items.map(() => null);
