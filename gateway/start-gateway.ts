@@ -8,7 +8,6 @@ import { createSeatJobs } from '../core/jobs/seat-jobs.js';
 import { createLogger, type Logger } from '../core/log.js';
 import { createMetrics } from '../core/metrics.js';
 import { createBulkhead } from '../core/rate-limits/create-bulkhead.js';
-import { flushCorkedWrites } from '../core/redis/coalesce-writes.js';
 import { connectRedis, whenRedisReady } from '../core/redis/connect-redis.js';
 import { createKeys } from '../core/redis/keys.js';
 import { createSeatLocks } from '../core/redis/seat-locks.js';
@@ -79,16 +78,7 @@ export async function startGateway(
     log,
     metrics,
   );
-  // A seat change leaves at once, not at the end of the turn (coalesce-writes.ts): the leading
-  // edge of a window is published before the command's ack, and must be on its way to the other
-  // gateways before the buyer hears "held" (a gateway killed right after the ack must not take it
-  // along). Every other write waits for its turn's one writev, acks included.
-  const publishSeatChanges = (m: string) => {
-    const sent = redis.publish(keys.seatChanges, m);
-    flushCorkedWrites();
-    return sent;
-  };
-  const seatChanges = createSeatChangePublisher(publishSeatChanges, config.seatFanoutCoalesceMs, {
+  const seatChanges = createSeatChangePublisher((m) => redis.publish(keys.seatChanges, m), config.seatFanoutCoalesceMs, {
     exitAfterCommit: config.testExitAfterCommit,
     onError: (err) => log.warn({ err }, 'seat change not published (the repair pass will catch up)'),
     onLocal: (m) => liveSeats.receiveLocal(m),

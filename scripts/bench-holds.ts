@@ -21,7 +21,13 @@ import { createClient, type EventlyClient } from '../core/contract/create-client
 import { createPool } from '../core/db/pool.js';
 import { sql } from '../core/db/sql.js';
 import { measurePgbench } from '../load-tests/harness/measure-pgbench.js';
-import { readCpuMs, readCpuMsByName, readMachineBusyMs, readSystemCpuMs } from '../load-tests/harness/read-server-figures.js';
+import {
+  readCpuMs,
+  readCpuMsByName,
+  readMachineBusyMs,
+  readSystemCpuMs,
+  readWriteSyscalls,
+} from '../load-tests/harness/read-server-figures.js';
 import { seedUsers } from '../load-tests/harness/seed-users.js';
 import { cpuProfileEnv, startSystem } from '../load-tests/harness/start-system.js';
 
@@ -132,6 +138,7 @@ async function runBurst(groupCommit: boolean) {
     const outcomes = new Map<string, number>();
     const cpuBefore = system.gateways.map((g) => readCpuMs(g.pid));
     const systemCpuBefore = system.gateways.map((g) => readSystemCpuMs(g.pid));
+    const writesBefore = system.gateways.map((g) => readWriteSyscalls(g.pid));
     const clientCpuBefore = process.cpuUsage();
     const workerCpuBefore = system.workers.map((w) => readCpuMs(w.pid));
     const storesCpuBefore = { postgres: readCpuMsByName(['postgres']), redis: readCpuMsByName(['redis-server']) };
@@ -173,6 +180,7 @@ async function runBurst(groupCommit: boolean) {
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const gatewayCpuMs = system.gateways.reduce((n, g, i) => n + readCpuMs(g.pid) - (cpuBefore[i] ?? 0), 0);
     const gatewaySystemCpuMs = system.gateways.reduce((n, g, i) => n + readSystemCpuMs(g.pid) - (systemCpuBefore[i] ?? 0), 0);
+    const gatewayWrites = system.gateways.reduce((n, g, i) => n + readWriteSyscalls(g.pid) - (writesBefore[i] ?? 0), 0);
     const workerCpuMs = system.workers.reduce((n, w, i) => n + readCpuMs(w.pid) - (workerCpuBefore[i] ?? 0), 0);
     const postgresCpuMs = readCpuMsByName(['postgres']) - storesCpuBefore.postgres;
     const redisCpuMs = readCpuMsByName(['redis-server']) - storesCpuBefore.redis;
@@ -228,6 +236,8 @@ async function runBurst(groupCommit: boolean) {
       },
       /** The gateways' share of CPU spent in the kernel (socket reads and writes, epoll). */
       gatewayKernelShare: Number((gatewaySystemCpuMs / gatewayCpuMs).toFixed(2)),
+      /** The gateways' write system calls (Redis, Postgres; /proc syscw) per request: a count, steady run to run. */
+      gatewayWriteSyscallsPerRequest: Number((gatewayWrites / latencies.length).toFixed(2)),
       ...(values['cpu-prof'] ? { burstMonotonicUs } : {}),
       machineBusyShare: Number((machineBusyMs / (seconds * 1000 * os.availableParallelism())).toFixed(2)),
       batchSizes: mergeBatchSizes(batches),

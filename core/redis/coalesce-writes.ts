@@ -12,12 +12,11 @@ import { Cluster, type Redis as RedisClient } from 'ioredis';
  * are done (setImmediate runs right after them) hands the kernel one writev instead. Order is
  * kept (one socket, one buffer); the wait added is the rest of the current turn.
  *
- * What must leave before the process answers a client is sent at once with `flushCorkedWrites`:
- * the gateway's seat-change publish does (start-gateway.ts), so a change is on its way to the
- * other gateways before the buyer hears "held", as it was with one write per command. Otherwise a
- * gateway killed right after an ack could take the change with it, and another gateway would show
- * the seat free until its repair pass. (Flushing before every ack instead cost a system call per
- * answer: a Redlock release or a rate-limit check of the next command was always waiting.)
+ * What is held back must still leave before the process answers a client (`flushCorkedWrites`,
+ * called before every socket ack): a seat change published after a commit is on its way to the
+ * other gateways before the buyer hears "held", as it was with one write per command. Otherwise
+ * a gateway killed right after an ack could take the change with it, and another gateway would
+ * show the seat free until its repair pass.
  */
 export function coalesceWrites(redis: RedisClient | Cluster): void {
   if (redis instanceof Cluster) {

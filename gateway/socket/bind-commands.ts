@@ -5,6 +5,7 @@ import { checkPrincipalLive } from '../../core/auth/check-principal-live.js';
 import type { AckError } from '../../core/contract/ack.js';
 import { parseInput } from '../../core/contract/parse-input.js';
 import { AppError } from '../../core/domain/app-error.js';
+import { flushCorkedWrites } from '../../core/redis/coalesce-writes.js';
 import type { AppContext } from '../app-context.js';
 import { toAckError } from './ack-error.js';
 
@@ -175,6 +176,8 @@ function answerOnce(
     clearTimeout(timer);
     finished();
     commandMetrics(app, name, a.ok ? 'ok' : a.error.code, Number(process.hrtime.bigint() - started) / 1e9);
+    // What the command published (its seat changes) leaves before its answer does.
+    flushCorkedWrites();
     ack(a);
   };
   const timer = setTimeout(

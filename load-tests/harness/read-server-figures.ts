@@ -21,6 +21,22 @@ export function readCpuMs(pid: number): number {
 }
 
 /**
+ * Write system calls (write, writev) a process has made so far (Linux /proc/PID/io `syscw`): a
+ * count, not a time, so it does not drift with the machine's speed. Every socket write to Redis
+ * or Postgres is one; NaN when unreadable.
+ */
+export function readWriteSyscalls(pid: number): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/io`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('syscw:'));
+    return line ? Number(line.slice('syscw:'.length)) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
  * CPU time (ms) used so far by every live process whose name is one of `names` (e.g. `postgres`,
  * `redis-server`): the stores' share of a run, read before and after it. A process that exits in
  * between takes its time with it (the pool's backends live through a burst).
