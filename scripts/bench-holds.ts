@@ -25,6 +25,7 @@ import {
   readCpuMs,
   readCpuMsByName,
   readMachineBusyMs,
+  readMachineContextSwitches,
   readSystemCpuMs,
   readWriteSyscalls,
 } from '../load-tests/harness/read-server-figures.js';
@@ -143,6 +144,7 @@ async function runBurst(groupCommit: boolean) {
     const workerCpuBefore = system.workers.map((w) => readCpuMs(w.pid));
     const storesCpuBefore = { postgres: readCpuMsByName(['postgres']), redis: readCpuMsByName(['redis-server']) };
     const machineBefore = readMachineBusyMs();
+    const switchesBefore = readMachineContextSwitches();
     const started = performance.now();
     const startedUs = process.hrtime.bigint() / 1000n;
     await Promise.all(
@@ -185,6 +187,7 @@ async function runBurst(groupCommit: boolean) {
     const postgresCpuMs = readCpuMsByName(['postgres']) - storesCpuBefore.postgres;
     const redisCpuMs = readCpuMsByName(['redis-server']) - storesCpuBefore.redis;
     const machineBusyMs = readMachineBusyMs() - machineBefore;
+    const switches = readMachineContextSwitches() - switchesBefore;
     const held = await db.oneFirst(
       sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM seats WHERE status = 'held'`,
     );
@@ -238,6 +241,9 @@ async function runBurst(groupCommit: boolean) {
       gatewayKernelShare: Number((gatewaySystemCpuMs / gatewayCpuMs).toFixed(2)),
       /** The gateways' write system calls (Redis, Postgres; /proc syscw) per request: a count, steady run to run. */
       gatewayWriteSyscallsPerRequest: Number((gatewayWrites / latencies.length).toFixed(2)),
+      /** The whole machine's context switches per request (/proc/stat ctxt): every wake-up of a
+       * store, a gateway or the clients is one; a count, steady run to run. */
+      contextSwitchesPerRequest: Number((switches / latencies.length).toFixed(1)),
       ...(values['cpu-prof'] ? { burstMonotonicUs } : {}),
       machineBusyShare: Number((machineBusyMs / (seconds * 1000 * os.availableParallelism())).toFixed(2)),
       batchSizes: mergeBatchSizes(batches),

@@ -66,6 +66,14 @@ export function readMachineBusyMs(): number {
   return (n.slice(0, 8).reduce((a, b) => a + b, 0) - idle) * 10;
 }
 
+/** Context switches the whole machine has made so far (Linux /proc/stat `ctxt`): a count. */
+export function readMachineContextSwitches(): number {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('ctxt '));
+  return line ? Number(line.slice('ctxt '.length)) : Number.NaN;
+}
+
 /** A Prometheus histogram merged over gateways: cumulative counts by upper bound (seconds). */
 export type Buckets = Map<number, number>;
 
