@@ -23,7 +23,8 @@ export function readCpuMs(pid: number): number {
 /**
  * Write system calls (write, writev) a process has made so far (Linux /proc/PID/io `syscw`): a
  * count, not a time, so it does not drift with the machine's speed. Every socket write to Redis
- * or Postgres is one; NaN when unreadable.
+ * or Postgres is one; uWebSockets' writes to clients are `send` calls, which it does not count.
+ * NaN when unreadable.
  */
 export function readWriteSyscalls(pid: number): number {
   try {
