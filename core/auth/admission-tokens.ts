@@ -23,8 +23,9 @@ export interface AdmissionClaims {
 /**
  * `issuedAt` (optional) fixes `iat`: the same claims and issue time always give the same token, so
  * any process can hand an admitted user their token again from the stored session alone.
- * The token is genuine by construction: it goes into this process's verified tokens at once, so
- * the buyer's first hold through this gateway skips the signature check too.
+ * The token is genuine by construction: in a process that checks tokens (a gateway) it goes into
+ * the verified tokens at once, so the buyer's first hold through it skips the signature check
+ * too. A process that only signs (the admission worker) keeps none.
  */
 export function signAdmissionToken(c: AdmissionClaims, secret: string, ttlSeconds: number, issuedAt?: Date): string {
   // jsonwebtoken takes a given `iat` as its clock (exp = iat + expiresIn): the same token as
@@ -36,7 +37,7 @@ export function signAdmissionToken(c: AdmissionClaims, secret: string, ttlSecond
     issuer: ISSUER,
     expiresIn: ttlSeconds,
   });
-  verified.set(token, { secret, claims: { ...c }, expSec: iat + ttlSeconds });
+  if (checksTokens) verified.set(token, { secret, claims: { ...c }, expSec: iat + ttlSeconds });
   return token;
 }
 
@@ -53,6 +54,8 @@ interface VerifiedToken {
  * use. Only genuine tokens are kept; bounded, least recently used out first.
  */
 const verified = new LRUCache<string, VerifiedToken>({ max: 20_000 });
+/** Set at the first check: only then are the tokens this process signs worth keeping. */
+let checksTokens = false;
 
 /**
  * Checks signature, expiry and binding to this user and event. NOT_ADMITTED for anything forged
@@ -64,6 +67,7 @@ export function verifyAdmissionToken(
   secret: string,
   now: Date,
 ): AdmissionClaims {
+  checksTokens = true;
   const nowSec = Math.floor(now.getTime() / 1000);
   let known = verified.get(token);
   if (known?.secret !== secret) {

@@ -18,6 +18,10 @@ function codeOf(run: () => unknown): string {
 
 type Sign = (c: { userId: string; eventId: string; sessionId: string }, iat: Date) => string;
 
+// This process checks tokens, as a gateway does: the tokens it signs from here on are kept as
+// verified at once (a process that only signs keeps none).
+codeOf(() => verifyAdmissionToken('not-a-token', { userId: randomUUID(), eventId: randomUUID() }, SECRET, new Date()));
+
 /**
  * Where a token comes from: this process (signing puts it among the verified tokens at once) or
  * another one (a worker's admission push: the first use here checks its signature). Both must

@@ -2,7 +2,7 @@ import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 /** Keys of recent (user, event) pairs: a buyer's every hold in a batch needs theirs again. */
-const recent = new LRUCache<string, string>({ max: 50_000 });
+const recent = new LRUCache<string, string>({ max: 20_000 });
 
 /**
  * The advisory-lock key (int8, as a decimal string) that serialises one user's holds for one
