@@ -1,4 +1,5 @@
 import uWS from 'uWebSockets.js';
+import { keepSignedAdmissionTokens } from '../core/auth/admission-tokens.js';
 import { watchEndedSessions } from '../core/auth/ended-sessions.js';
 import { closeOnce } from '../core/close-once.js';
 import type { Config } from '../core/config.js';
@@ -49,6 +50,8 @@ export async function startGateway(
   config: Config,
   log: Logger = createLogger(config.logLevel, { role: 'gateway', instance: config.instanceId }),
 ): Promise<RunningGateway> {
+  // Every hold checks its admission token here: the ones this gateway hands out are known at once.
+  keepSignedAdmissionTokens();
   const pool = createPool(config.databaseUrl, config.pgPoolSize, {
     maxWaiting: config.dbQueueMax,
     waitMs: config.dbQueueWaitMs,

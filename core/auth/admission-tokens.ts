@@ -23,9 +23,10 @@ export interface AdmissionClaims {
 /**
  * `issuedAt` (optional) fixes `iat`: the same claims and issue time always give the same token, so
  * any process can hand an admitted user their token again from the stored session alone.
- * The token is genuine by construction: in a process that checks tokens (a gateway) it goes into
- * the verified tokens at once, so the buyer's first hold through it skips the signature check
- * too. A process that only signs (the admission worker) keeps none.
+ * The token is genuine by construction: in a process that checks tokens (a gateway, see
+ * keepSignedAdmissionTokens) it goes into the verified tokens at once, so the buyer's first hold
+ * through it skips the signature check too. A process that only signs (the admission worker,
+ * which signs every admission) keeps none.
  */
 export function signAdmissionToken(c: AdmissionClaims, secret: string, ttlSeconds: number, issuedAt?: Date): string {
   // jsonwebtoken takes a given `iat` as its clock (exp = iat + expiresIn): the same token as
@@ -37,7 +38,7 @@ export function signAdmissionToken(c: AdmissionClaims, secret: string, ttlSecond
     issuer: ISSUER,
     expiresIn: ttlSeconds,
   });
-  if (checksTokens) verified.set(token, { secret, claims: { ...c }, expSec: iat + ttlSeconds });
+  if (keepSigned) verified.set(token, { secret, claims: { ...c }, expSec: iat + ttlSeconds });
   return token;
 }
 
@@ -54,8 +55,12 @@ interface VerifiedToken {
  * use. Only genuine tokens are kept; bounded, least recently used out first.
  */
 const verified = new LRUCache<string, VerifiedToken>({ max: 20_000 });
-/** Set at the first check: only then are the tokens this process signs worth keeping. */
-let checksTokens = false;
+let keepSigned = false;
+
+/** For a process that checks admission tokens (a gateway): the tokens it signs are kept as verified. */
+export function keepSignedAdmissionTokens(): void {
+  keepSigned = true;
+}
 
 /**
  * Checks signature, expiry and binding to this user and event. NOT_ADMITTED for anything forged
@@ -67,7 +72,6 @@ export function verifyAdmissionToken(
   secret: string,
   now: Date,
 ): AdmissionClaims {
-  checksTokens = true;
   const nowSec = Math.floor(now.getTime() / 1000);
   let known = verified.get(token);
   if (known?.secret !== secret) {
