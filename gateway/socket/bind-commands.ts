@@ -60,34 +60,41 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
   schemas: C,
   handlers: Handlers<C, S>,
 ): (socket: S) => void {
-  const table = new Map(
+  const table = new Map<string, Command<S>>(
     (Object.keys(schemas) as (keyof C & string)[]).map((name) => [
-      name as string,
-      { schema: (schemas[name] as C[keyof C]).payload, handler: handlers[name] as AnyHandler<S> | undefined },
+      name,
+      {
+        name,
+        schema: (schemas[name] as C[keyof C]).payload,
+        handler: handlers[name] as AnyHandler<S> | undefined,
+        record: commandSeries(app.metrics, name),
+      },
     ]),
   );
   return (socket) => {
     socket.onAny((name: string, ...args: unknown[]) => {
       const command = table.get(name);
-      if (command) runCommand(app, socket, name, command.schema, command.handler, args);
+      if (command) runCommand(app, socket, command, args);
     });
   };
 }
 
-function runCommand<S extends BindableSocket>(
-  app: AppContext,
-  socket: S,
-  name: string,
-  schema: z.ZodTypeAny,
-  handler: AnyHandler<S> | undefined,
-  args: unknown[],
-): void {
+interface Command<S> {
+  name: string;
+  schema: z.ZodTypeAny;
+  handler: AnyHandler<S> | undefined;
+  /** Counts one answer (`ok` or its error code) and its latency in this command's series. */
+  record: (outcome: string, seconds: number) => void;
+}
+
+function runCommand<S extends BindableSocket>(app: AppContext, socket: S, command: Command<S>, args: unknown[]): void {
+  const { name, schema, handler } = command;
   const ack = args[args.length - 1];
   if (typeof ack !== 'function' || args.length > 2) return;
   const started = process.hrtime.bigint();
   const finished = app.holdHealth?.begin(name) ?? (() => {});
   const requestId = nextRequestId();
-  const reply = answerOnce(ack as (a: unknown) => void, app, name, started, finished);
+  const reply = answerOnce(ack as (a: unknown) => void, app, command.record, started, finished);
   const call: CallContext<S> = {
     app,
     socket,
@@ -123,36 +130,23 @@ function runCommand<S extends BindableSocket>(
   );
 }
 
-type Child<T> = T extends { labels(...args: never[]): infer C } ? C : never;
-interface CommandSeries {
-  latency: Child<AppContext['metrics']['ackLatency']>;
-  outcomes: Map<string, Child<AppContext['metrics']['commands']>>;
-}
-const seriesOf = new WeakMap<AppContext, Map<string, CommandSeries>>();
-
 /**
- * Counts the command's outcome and observes its latency through prom-client's labelled children,
- * looked up once per command and outcome (both sets are finite: the table's names, the error
- * codes) instead of hashing the label object on every ack.
+ * One command's outcome counter and latency histogram through prom-client's labelled children,
+ * made once per command (with the table) and per outcome (the error codes: a finite set) instead
+ * of hashing the label object on every ack.
  */
-function commandMetrics(app: AppContext, name: string, outcome: string, seconds: number): void {
-  let byName = seriesOf.get(app);
-  if (!byName) {
-    byName = new Map();
-    seriesOf.set(app, byName);
-  }
-  let series = byName.get(name);
-  if (!series) {
-    series = { latency: app.metrics.ackLatency.labels({ command: name }), outcomes: new Map() };
-    byName.set(name, series);
-  }
-  let counter = series.outcomes.get(outcome);
-  if (!counter) {
-    counter = app.metrics.commands.labels({ command: name, outcome });
-    series.outcomes.set(outcome, counter);
-  }
-  counter.inc();
-  series.latency.observe(seconds);
+function commandSeries(metrics: AppContext['metrics'], name: string): Command<unknown>['record'] {
+  const latency = metrics.ackLatency.labels({ command: name });
+  const outcomes = new Map<string, ReturnType<typeof metrics.commands.labels>>();
+  return (outcome, seconds) => {
+    let counter = outcomes.get(outcome);
+    if (!counter) {
+      counter = metrics.commands.labels({ command: name, outcome });
+      outcomes.set(outcome, counter);
+    }
+    counter.inc();
+    latency.observe(seconds);
+  };
 }
 
 /** Past its deadline a command is answered OVERLOADED; a client retries after this long. */
@@ -165,7 +159,7 @@ const DEADLINE_RETRY_AFTER_MS = 1000;
 function answerOnce(
   ack: (a: unknown) => void,
   app: AppContext,
-  name: string,
+  record: Command<unknown>['record'],
   started: bigint,
   finished: () => void,
 ): (a: { ok: true; data: unknown } | { ok: false; error: AckError }) => void {
@@ -175,7 +169,7 @@ function answerOnce(
     answered = true;
     clearTimeout(timer);
     finished();
-    commandMetrics(app, name, a.ok ? 'ok' : a.error.code, Number(process.hrtime.bigint() - started) / 1e9);
+    record(a.ok ? 'ok' : a.error.code, Number(process.hrtime.bigint() - started) / 1e9);
     // What the command published (its seat changes) leaves before its answer does.
     flushCorkedWrites();
     ack(a);
