@@ -70,6 +70,68 @@ describe('group commit of seats:hold', () => {
     }
   }, 120_000);
 
+  it.each([
+    ['false', 'every copy of a key gets the same answer'],
+    ['true', 'a key makes at most one hold and every ok copy names it'],
+  ])(
+    'one request per key sent 4 times at once through both gateways, two keys per seat (Redlock %s): %s',
+    async (redlock) => {
+      const env = { ...t.env, REDLOCK_ENABLED: redlock };
+      const gateways = await Promise.all([startGatewayProcess(env), startGatewayProcess(env)]);
+      try {
+        const urls = gateways.map((g) => g.url);
+        const admin = await loginAdmin(urls[0] as string);
+        const ev = await createTestEvent(urls[0] as string, admin.accessToken, {
+          admission: OPEN_ADMISSION,
+          sections: [{ name: 'A', priceCents: 1000, rows: 2, seatsPerRow: 20 }],
+        });
+        const seats = (await dbQuery<{ id: string }>(t.databaseUrl, 'SELECT id FROM seats WHERE event_id = $1', [ev.id])).map(
+          (r) => r.id,
+        );
+        const racers = await admitRacers(t.databaseUrl, t.env.JWT_ACCESS_SECRET as string, urls, ev.id, 80);
+        const twins = await Promise.all(racers.map((r, i) => connectClient(urls[(i + 1) % 2] as string, r.accessToken)));
+        // Racers i and i + 40 name the same seat; each sends its one request twice on each gateway.
+        const answers = await Promise.all(
+          racers.map(async (r, i) => {
+            const payload: HoldPayload = {
+              eventId: ev.id,
+              admissionToken: r.admissionToken,
+              idempotencyKey: `key-${i}`,
+              seatIds: [seats[i % 40] as string],
+            };
+            const copies = [r.client, twins[i], r.client, twins[i]] as EventlyClient[];
+            return Promise.all(copies.map((c) => c.seatsHold(payload, { timeoutMs: 60_000 })));
+          }),
+        );
+        const holds = await dbQuery<{ id: string; user_id: string }>(
+          t.databaseUrl,
+          'SELECT id, user_id FROM holds WHERE event_id = $1',
+          [ev.id],
+        );
+        expect(holds.length).toBeGreaterThan(0);
+        expect(holds.length).toBeLessThanOrEqual(40);
+        answers.forEach((copies, i) => {
+          const ok = copies.flatMap((a) => (a.ok ? [a.data.holdId] : []));
+          const own = holds.filter((h) => h.user_id === (racers[i] as Racer).userId).map((h) => h.id);
+          // At most one hold per key, and every ok copy names that one hold.
+          expect(own.length).toBeLessThanOrEqual(1);
+          expect(new Set(ok).size).toBeLessThanOrEqual(1);
+          if (ok.length > 0) expect(ok[0]).toBe(own[0]);
+          else expect(own).toEqual([]);
+          for (const a of copies) if (!a.ok) expect(a.error.code).toBe('SEAT_UNAVAILABLE');
+          // Without the Redis gate every copy reaches a batch, which answers a key it has already
+          // decided from its stored reply: all four copies agree.
+          if (redlock === 'false') expect(ok.length === 0 || ok.length === 4).toBe(true);
+        });
+        for (const c of [...racers.map((r) => r.client), ...twins]) c.close();
+        await checkInvariants(t.databaseUrl);
+      } finally {
+        await Promise.all(gateways.map((g) => g.stop()));
+      }
+    },
+    120_000,
+  );
+
   it('a gateway SIGKILLed mid-batch: every acknowledged hold exists and no batch is half-written', async () => {
     // A wide window keeps batches open long enough for the kill to land inside one.
     const env = { ...t.env, GROUP_COMMIT_WINDOW_MS: '25' };
