@@ -167,17 +167,18 @@ async function batchedHold(
       if (outcome.kind === 'replay') return { reply: outcome.reply, changes: [], replayed: true };
       // Decided after the batch read this key's stored reply under the user's lock: final.
       if (outcome.kind === 'refused') throw settledAfterLookup(outcome.error);
-      if (outcome.kind === 'busy') {
-        // Give the transaction holding the seat time to end (a batch is a few ms to tens of ms).
-        await new Promise((resolve) => setTimeout(resolve, 10 * (attempt + 1)));
-        continue;
+      if (outcome.kind === 'short') {
+        const free = await findFreeSeats(deps.pool, p.eventId, p.section ?? null, requested);
+        if (free.length === 0 || (free.length < requested && !acceptPartial)) {
+          // The batch that came up short found no stored reply for this key under the user's lock,
+          // and a batched hold never waitlists (attemptHold): SOLD_OUT needs no second look.
+          throw settledAfterLookup(new AppError('SOLD_OUT', 'not enough seats left'));
+        }
       }
-      const free = await findFreeSeats(deps.pool, p.eventId, p.section ?? null, requested);
-      if (free.length === 0 || (free.length < requested && !acceptPartial)) {
-        // The batch that came up short found no stored reply for this key under the user's lock,
-        // and a batched hold never waitlists (attemptHold): SOLD_OUT needs no second look.
-        throw settledAfterLookup(new AppError('SOLD_OUT', 'not enough seats left'));
-      }
+      // Busy, or short while free seats exist: another batch has them locked. Give it time to
+      // end before the next try (an immediate retry met the same locks, and six of them could
+      // pass inside one loaded batch and answer "being taken" with seats still to be had).
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
     }
   } finally {
     // Not awaited: the ack need not wait for Redis, and a lock not released lapses by TTL.
