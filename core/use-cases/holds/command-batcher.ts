@@ -22,8 +22,12 @@ export interface BatcherMetrics {
 }
 
 export interface Batcher<Req, Out> {
-  /** Queues one request for the next batch of its key; OVERLOADED at once when full. */
-  submit(key: string, request: Req, deadlineAt: number): Promise<Out>;
+  /**
+   * Queues one request for the next batch of its key; OVERLOADED at once when full. A `retry`
+   * (a request an earlier batch could not decide: its seats were locked by another) keeps its
+   * place in line: it goes before every first try waiting, after earlier retries.
+   */
+  submit(key: string, request: Req, deadlineAt: number, opts?: { retry?: boolean }): Promise<Out>;
   /** Requests waiting for or inside a batch right now. */
   pending(): number;
 }
@@ -40,6 +44,8 @@ interface Entry<Req, Out> {
 
 interface KeyQueue<Req, Out> {
   waiting: Entry<Req, Out>[];
+  /** How many entries at the head of `waiting` are retries. */
+  retries: number;
   timer: NodeJS.Timeout | null;
   /** Batches of this key being written now. */
   writing: number;
@@ -94,6 +100,7 @@ export function createBatcher<Req extends { userId: string }, Out>(
 
   const run = async (key: string, q: KeyQueue<Req, Out>) => {
     const taken = q.waiting.splice(0, o.maxBatch);
+    q.retries = Math.max(0, q.retries - taken.length);
     const nowMs = Date.now();
     const batch: Entry<Req, Out>[] = [];
     for (const e of taken) {
@@ -130,7 +137,7 @@ export function createBatcher<Req extends { userId: string }, Out>(
   };
 
   return {
-    submit(key, request, deadlineAt) {
+    submit(key, request, deadlineAt, opts) {
       if (pending >= o.queueMax) return Promise.reject(shed('queue', `too many ${metrics.name}s are waiting; retry shortly`));
       const mine = perUser.get(request.userId) ?? 0;
       if (mine >= o.userMaxPending) {
@@ -140,12 +147,14 @@ export function createBatcher<Req extends { userId: string }, Out>(
       perUser.set(request.userId, mine + 1);
       let q = queues.get(key);
       if (!q) {
-        q = { waiting: [], timer: null, writing: 0 };
+        q = { waiting: [], retries: 0, timer: null, writing: 0 };
         queues.set(key, q);
       }
       const queue = q;
       return new Promise<Out>((resolve, reject) => {
-        queue.waiting.push({ request, deadlineAt, resolve, reject });
+        const entry = { request, deadlineAt, resolve, reject };
+        if (opts?.retry) queue.waiting.splice(queue.retries++, 0, entry);
+        else queue.waiting.push(entry);
         schedule(key, queue);
       });
     },

@@ -162,7 +162,7 @@ async function batchedHold(
   const lock = p.seatIds ? await deps.seatLocks.acquire(p.eventId, p.seatIds) : NO_LOCK;
   try {
     for (let attempt = 0; attempt < MAX_CHOICES; attempt++) {
-      const outcome = await batcher.submit(p.eventId, { userId, request, idempotency }, deps.deadlineAt);
+      const outcome = await batcher.submit(p.eventId, { userId, request, idempotency }, deps.deadlineAt, { retry: attempt > 0 });
       if (outcome.kind === 'held') return { reply: outcome.reply, changes: outcome.changes, replayed: false };
       if (outcome.kind === 'replay') return { reply: outcome.reply, changes: [], replayed: true };
       // Decided after the batch read this key's stored reply under the user's lock: final.
@@ -177,7 +177,8 @@ async function batchedHold(
       }
       // Busy, or short while free seats exist: another batch has them locked. Give it time to
       // end before the next try (an immediate retry met the same locks, and six of them could
-      // pass inside one loaded batch and answer "being taken" with seats still to be had).
+      // pass inside one loaded batch and answer "being taken" with seats still to be had). The
+      // next try keeps its place in line (`retry`): it joins the front of the queue, not its end.
       await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt)));
     }
   } finally {
