@@ -170,9 +170,10 @@ async function batchedHold(
       if (outcome.kind === 'short') {
         const free = await findFreeSeats(deps.pool, p.eventId, p.section ?? null, requested);
         if (free.length === 0 || (free.length < requested && !acceptPartial)) {
-          // The batch that came up short found no stored reply for this key under the user's lock,
-          // and a batched hold never waitlists (attemptHold): SOLD_OUT needs no second look.
-          throw settledAfterLookup(new AppError('SOLD_OUT', 'not enough seats left'));
+          // Not settled: this was decided after the batch let go of the user's lock, and a copy of
+          // this request on another gateway may have taken the last seats since. runIdempotent
+          // looks for its reply (a batched hold never waitlists: see attemptHold).
+          throw new AppError('SOLD_OUT', 'not enough seats left');
         }
       }
       // Busy, or short while free seats exist: another batch has them locked. Give it time to

@@ -16,7 +16,9 @@ const settled = new WeakSet<object>();
  * that make it final (a group-commit batch reads the stored replies of its keys after every
  * user's lock): a retry of a request that succeeded would have been answered from its reply
  * there, so runIdempotent passes this failure on without looking again. Before this, every
- * SEAT_UNAVAILABLE of a race cost a second query (459 of 4,000 holds in one bench run).
+ * SEAT_UNAVAILABLE of a race cost a second query (459 of 4,000 holds in one bench run). Only for
+ * a failure decided while those locks were held: one decided after them (a batched hold's
+ * SOLD_OUT, read once the batch has committed) still looks.
  */
 export function settledAfterLookup<E extends object>(err: E): E {
   settled.add(err);
