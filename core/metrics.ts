@@ -94,7 +94,7 @@ export interface QueueDepthSource {
 }
 
 /**
- * The hold path (issue 9): what closed-loop admission reads (queue depth in front of Postgres,
+ * The hold path: what closed-loop admission reads (queue depth in front of Postgres,
  * with `evently_ack_latency_seconds{command="seats:hold"}`) and the group-commit batch sizes.
  */
 /** A group-commit batcher's two histograms: `evently_<name>_batch_size` and `_seconds`. */

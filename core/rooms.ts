@@ -2,11 +2,13 @@
 export const rooms = {
   /** Every socket of one user, on every gateway instance. */
   user: (userId: string) => `user:${userId}`,
+  /** Every socket opened with a token of one sign-in (logout closes exactly these). */
+  session: (sessionId: string) => `session:${sessionId}`,
   /** Seat-map subscribers of one event. */
   seats: (eventId: string) => `seats:${eventId}`,
-  /** v1.1 compact seat-state subscribers (seats:delta); local to each gateway. */
+  /** Compact seat-state subscribers (seats:delta); local to each gateway. */
   seatsCompact: (eventId: string) => `seats-compact:${eventId}`,
-  /** v1.1 availability subscribers (availability:changed); local to each gateway. */
+  /** Availability subscribers (availability:changed); local to each gateway. */
   availability: (eventId: string) => `availability:${eventId}`,
   /** Sockets waiting in an event's waiting room (queue:state, local queue positions). */
   queueWaiting: (eventId: string) => `queue:${eventId}`,

@@ -6,6 +6,8 @@ export interface SeatChangeMessage {
   changes: SeatChange[];
   /** When the oldest change of the batch was handed over after its commit (fan-out lag). */
   committedAtMs: number;
+  /** The event's sections, prices or seats were rewritten before its sale: drop any cached copy. */
+  layoutChanged?: boolean;
 }
 
 export interface SeatChangePublisherOptions {
@@ -15,9 +17,6 @@ export interface SeatChangePublisherOptions {
   onError?: (err: unknown) => void;
   /** After a message left, with the batch's oldest commit time (ms). */
   onFlush?: (committedAtMs: number) => void;
-  /** This process's own consumer (a gateway's live seat state): handed the changes at once, so
-   * a subscribe on the same gateway right after the ack already sees them. */
-  onLocal?: (message: SeatChangeMessage) => void;
 }
 
 /**
@@ -57,16 +56,20 @@ export function createSeatChangePublisher(
     timers.add(timer);
   };
 
+  /** Best effort: settles once Redis took the message or it failed (onError), never rejects. */
+  const sendMessage = async (message: SeatChangeMessage): Promise<void> => {
+    try {
+      await send(JSON.stringify(message));
+    } catch (err) {
+      options.onError?.(err);
+    }
+  };
+
   const flush = (eventId: string) => {
     const batch = pending.get(eventId);
     if (!batch) return;
     pending.delete(eventId);
-    const message: SeatChangeMessage = { eventId, changes: [...batch.changes.values()], committedAtMs: batch.since };
-    try {
-      Promise.resolve(send(JSON.stringify(message))).catch((err: unknown) => options.onError?.(err));
-    } catch (err) {
-      options.onError?.(err);
-    }
+    void sendMessage({ eventId, changes: [...batch.changes.values()], committedAtMs: batch.since });
     options.onFlush?.(batch.since);
   };
 
@@ -74,7 +77,6 @@ export function createSeatChangePublisher(
     publish(eventId: string, changes: readonly SeatChange[]): void {
       if (changes.length === 0) return;
       if (options.exitAfterCommit) process.exit(70);
-      options.onLocal?.({ eventId, changes: [...changes], committedAtMs: Date.now() });
       let batch = pending.get(eventId);
       if (!batch) {
         batch = { changes: new Map(), since: Date.now() };
@@ -89,6 +91,11 @@ export function createSeatChangePublisher(
         flush(eventId);
         openWindow(eventId);
       }
+    },
+    /** The event's sections, prices or seats were rewritten (before its sale): every gateway,
+     * this one too through its subscription, drops its cached layout and seat state. At once. */
+    layoutChanged(eventId: string): Promise<void> {
+      return sendMessage({ eventId, changes: [], committedAtMs: Date.now(), layoutChanged: true });
     },
     /** Sends what is pending now (shutdown). */
     flushAll(): void {

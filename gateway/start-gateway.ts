@@ -14,26 +14,31 @@ import { createKeys } from '../core/redis/keys.js';
 import { createSeatLocks } from '../core/redis/seat-locks.js';
 import { runShutdown } from '../core/run-shutdown.js';
 import { createSeatChangePublisher } from '../core/seat-change-publisher.js';
-import { createSeatBatchers } from '../core/use-cases/holds/seat-batchers.js';
-import type { AppContext } from './app-context.js';
-import { clientAddressOf, createTrustedProxies } from './http/client-address.js';
+import { deleteSessionEndsBefore } from '../core/use-cases/auth/delete-session-ends-before.js';
+import { findSessionEndsSince } from '../core/use-cases/auth/find-session-ends-since.js';
+import { createSeatBatchers } from '../core/use-cases/seats/seat-batchers.js';
+import type { AppContext } from './context/app-context.js';
+import { createSocketServer, wireSocketServer } from './create-socket-server.js';
+import { createTrustedProxies, limitedClientAddressOf } from './http/client-address.js';
 import { createHttpHeaderPolicy } from './http/http-header-policy.js';
 import { createRouter, type RouterOptions } from './http/http-router.js';
-import { listenForMetrics } from './http/listen-for-metrics.js';
 import { registerAuthRoutes } from './http/routes/auth-routes.js';
 import { registerCatalogRoutes } from './http/routes/catalog-routes.js';
 import { extraHttpRoutes } from './http/routes/extra-routes.js';
 import { registerMetricsRoute } from './http/routes/metrics-route.js';
 import { registerOpsRoutes } from './http/routes/ops-routes.js';
 import { registerWebAppRoutes } from './http/routes/web-app-routes.js';
-import { announceQueueState } from './queue/announce-queue-state.js';
-import { createHoldPathHealth } from './queue/hold-path-health.js';
-import { createLocalQueuePositions } from './queue/local-queue-positions.js';
+import { createCommandLimits } from './io/command-limits.js';
+import { listenForMetrics } from './listen-for-metrics.js';
+import { limitWatchedEvents } from './seats/limit-watched-events.js';
 import { createLiveSeats } from './seats/live-seats.js';
+import { afterSeatChange } from './socket/after-seat-change.js';
 import { closeUserSockets } from './socket/close-user-sockets.js';
-import { createCommandLimits } from './socket/command-limits.js';
-import { createSocketServer, wireSocketServer } from './socket/create-socket-server.js';
 import { startConnectionReports } from './socket/report-connections.js';
+import { createAdmissionPasses } from './waiting-room/admission-passes.js';
+import { announceQueueState } from './waiting-room/announce-queue-state.js';
+import { createHoldPathHealth } from './waiting-room/hold-path-health.js';
+import { createLocalQueuePositions } from './waiting-room/local-queue-positions.js';
 
 const REDIS_STARTUP_TIMEOUT_MS = 15_000;
 
@@ -70,8 +75,9 @@ export async function startGateway(
     redis,
     connectRedis(config.redis, { role: 'stream' }),
     keys,
-    config.accessTokenTtlSeconds * 1000,
-    (ended) => closeUserSockets(io, ended.userId, ended.reason),
+    { findSince: (ms) => findSessionEndsSince(pool, ms), deleteBefore: (ms) => deleteSessionEndsBefore(pool, ms) },
+    { accessTokenTtlMs: config.accessTokenTtlSeconds * 1000, pollMs: config.endedSessionsPollMs },
+    (ended) => closeUserSockets(io, ended, ended.reason),
   );
   const seatJobs = createSeatJobs(config.redis, keys, undefined, { perHoldExpiryJobs: config.holdExpiryPassMs === 0 });
   const liveSeats = createLiveSeats(
@@ -84,7 +90,6 @@ export async function startGateway(
   const seatChanges = createSeatChangePublisher((m) => redis.publish(keys.seatChanges, m), config.seatFanoutCoalesceMs, {
     exitAfterCommit: config.testExitAfterCommit,
     onError: (err) => log.warn({ err }, 'seat change not published (the repair pass will catch up)'),
-    onLocal: (m) => liveSeats.receiveLocal(m),
     onFlush: (since) => metrics.fanoutLag.observe((Date.now() - since) / 1000),
   });
   // Its own connection: a subscriber connection cannot run commands. ioredis re-subscribes after
@@ -100,13 +105,25 @@ export async function startGateway(
     log,
     now: () => new Date(),
   });
-  const holdHealth = createHoldPathHealth({
+  // A queue-tier gateway runs no holds: its reports (no latency, its own database queue of
+  // waiting-room reads) would only dilute the shop's, which the admission loop steers by.
+  const holdHealth =
+    config.gatewayRole === 'queue'
+      ? null
+      : createHoldPathHealth({
+          redis,
+          keys,
+          pool,
+          instanceId: config.instanceId,
+          intervalMs: config.holdHealthReportMs,
+          log,
+        });
+  const admissionPasses = await createAdmissionPasses({
     redis,
+    subscriber: connectRedis(config.redis, { role: 'stream' }),
     keys,
-    pool,
-    instanceId: config.instanceId,
-    intervalMs: config.holdHealthReportMs,
-    log,
+    admissionTokenSecret: config.admissionTokenSecret,
+    recheckMs: config.admissionPassRecheckMs,
   });
   const app: AppContext = {
     config,
@@ -118,15 +135,19 @@ export async function startGateway(
     io,
     seatChanges,
     liveSeats,
+    watchedEvents: limitWatchedEvents(config.watchLimits),
     queuePositions,
     holdHealth,
+    admissionPasses,
     seatLocks: createSeatLocks(redis, keys, { enabled: config.redlockEnabled, ttlMs: config.redlockTtlMs }),
     seatJobs,
     now: () => new Date(),
     isShuttingDown: () => shuttingDown,
     inFlight: createInFlight(),
     endedSessions,
-    commandLimits: createCommandLimits(redis, keys, config.commandLimits),
+    commandLimits: createCommandLimits(redis, keys, config.commandLimits, Date.now, (err) =>
+      log.warn({ err }, 'command allowances not reconciled through Redis (each gateway limits on its own meanwhile)'),
+    ),
     batchers: createSeatBatchers(pool, metrics, () => new Date(), config.groupCommit),
     waitingLane: createBulkhead(
       config.waitingLane.concurrency,
@@ -136,7 +157,7 @@ export async function startGateway(
     ),
   };
   // What closed-loop admission and /metrics read: waiting for a connection or for a batch.
-  metrics.dbQueue.setSource({ depth: () => pool.waitingCount + (app.batchers?.pending() ?? 0) });
+  metrics.dbQueue.setSource({ depth: () => pool.waitingCount + app.batchers.pending() });
   const trustedProxies = createTrustedProxies(config.trustedProxies);
   const routerOptions: RouterOptions = {
     maxBodyBytes: config.httpMaxBodyBytes,
@@ -144,8 +165,9 @@ export async function startGateway(
     isShuttingDown: app.isShuttingDown,
     isSessionEnded: endedSessions.isEnded,
     headerPolicy: createHttpHeaderPolicy(config),
-    clientAddress: (peer, forwardedFor) => clientAddressOf(peer, forwardedFor, trustedProxies),
+    clientAddress: (peer, forwardedFor) => limitedClientAddressOf(peer, forwardedFor, trustedProxies),
     onResponse: (method, route, status, seconds) => metrics.http.observe({ method, route, status: String(status) }, seconds),
+    afterCommit: (effects) => afterSeatChange(app, effects),
   };
   const router = createRouter(uws, routerOptions);
   registerOpsRoutes(router, app);
@@ -166,7 +188,7 @@ export async function startGateway(
     );
   });
   const port = uWS.us_socket_local_port(listenSocket);
-  log.info({ port }, 'gateway listening');
+  log.info({ port, role: config.gatewayRole }, 'gateway listening');
 
   const close = closeOnce(async () => {
     // From here on new commands answer SHUTTING_DOWN; the ones already running finish and ack.
@@ -179,7 +201,9 @@ export async function startGateway(
         ['pending seat pushes', () => seatChanges.flushAll()],
         ['live seats', () => liveSeats.close()],
         ['queue positions', () => queuePositions.close()],
-        ['hold-path health', () => holdHealth.close()],
+        ['hold-path health', () => holdHealth?.close()],
+        ['admission passes', () => admissionPasses.close()],
+        ['command limits', () => app.commandLimits?.close()],
         ['socket.io', () => io.close()],
         ['connection report', () => connectionReports.stop()],
         ['seat jobs', () => seatJobs.close()],

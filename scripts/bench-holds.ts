@@ -3,27 +3,31 @@
  * `pgbench -N` in the same run (DESIGN.md "Performance model": one durable commit per hold).
  *
  *   npx tsx scripts/bench-holds.ts [--clients 1000] [--holds-per-client 4] [--redlock true|false] [--pg-pool 20]
- *     [--group-commit both|true|false] [--pgbench-seconds 15] [--cpu-prof DIR] [--env KEY=VALUE ...] [--command hold|floor]
+ *     [--pgbench-seconds 15] [--cpu-prof DIR] [--env KEY=VALUE ...] [--command hold|floor]
+ *     [--tiered true|false] [--hot-seats N]
  *
  * Two gateways and one worker on a fresh database; every client is admitted through the real
  * waiting room, then all of them fire their holds at once (half explicit random seats, half best
  * available). Seats are plentiful so holds succeed; collisions on explicit seats answer
  * SEAT_UNAVAILABLE and are counted separately; an OVERLOADED answer is retried after its
- * retryAfterMs (up to 5 times, counted as `overloadRetries`), as a client would. `--group-commit both` (the default) runs the burst
- * twice on fresh systems, with GROUP_COMMIT_ENABLED=false (one transaction per hold) and true
- * (group commit, with the batch sizes the gateways saw), then pgbench once: the gain in one run.
+ * retryAfterMs (up to 5 times, counted as `overloadRetries`), as a client would. Then pgbench once.
+ * Every hold goes through the batch writer (the batch sizes the gateways saw are printed); the
+ * comparison with one transaction per hold is in load-tests/results-history.md.
+ * CPU per hold of each process kind (gateways, Postgres, Redis, workers, the load generator) comes
+ * from /proc accounting around the burst, next to Postgres's CPU per `pgbench -N` transaction
+ * measured the same way, and the targets.
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { createClient, type EventlyClient } from '../core/contract/create-client.js';
+import { createClient, type EventlyClient, followShop } from '../core/contract/create-client.js';
 import { createPool } from '../core/db/pool.js';
 import { sql } from '../core/db/sql.js';
-import { measurePgbench } from '../load-tests/harness/measure-pgbench.js';
+import { isOneOf, isPostgresOf, isRedis, startCpuWindow } from '../load-tests/harness/cpu-accounting.js';
+import { measurePgbench, type PgbenchResult } from '../load-tests/harness/measure-pgbench.js';
 import {
   readCpuMs,
-  readCpuMsByName,
   readMachineBusyMs,
   readMachineContextSwitches,
   readSystemCpuMs,
@@ -36,19 +40,28 @@ const { values } = parseArgs({
   options: {
     clients: { type: 'string', default: '1000' },
     'holds-per-client': { type: 'string', default: '4' },
-    redlock: { type: 'string', default: 'true' },
+    redlock: { type: 'string', default: 'false' },
     'pgbench-seconds': { type: 'string', default: '15' },
     'pg-pool': { type: 'string', default: '20' },
     /** A directory: every process writes a V8 CPU profile there when it exits (scripts/cpu-profile.mjs). */
     'cpu-prof': { type: 'string' },
-    'group-commit': { type: 'string', default: 'both' },
     /** `floor`: the same burst of a command that does nothing (`seats:unsubscribe`): what socket.io,
      * the limits and the command wrapper cost by themselves, next to the holds. */
     command: { type: 'string', default: 'hold' },
     /** KEY=VALUE, repeatable: more environment for every process (A/B of a setting in one run). */
     env: { type: 'string', multiple: true, default: [] },
+    /** `true`: one queue-tier gateway (nice 10) where clients join, one shop-tier gateway where they
+     * hold (they follow the admission's shopUrl), instead of two `all` gateways. */
+    tiered: { type: 'string', default: 'false' },
+    /** Explicit holds pick among the first N seats only (0: all of them): contention on named
+     * seats, where Redlock may spare Postgres its row-lock waits. */
+    'hot-seats': { type: 'string', default: '0' },
   },
 });
+const HOT_SEATS = Number(values['hot-seats']);
+const TIERED = values.tiered === 'true';
+/** Issue targets, printed next to the figures (ms of CPU per hold; Postgres as a share of pgbench's). */
+const TARGETS = { serverCpuMsPerHold: 0.35, gatewayCpuMsPerHold: 0.25, postgresShareOfPgbenchTx: 0.25 };
 const CLIENTS = Number(values.clients);
 const HOLDS_PER_CLIENT = Number(values['holds-per-client']);
 const FLOOR = values.command === 'floor';
@@ -81,25 +94,28 @@ async function http<T>(url: string, method: string, body: unknown, token?: strin
   return (await res.json()) as T;
 }
 
-async function runBurst(groupCommit: boolean) {
+async function runBurst() {
   const system = await startSystem({
     adminDatabaseUrl: ADMIN_URL,
     redisUrl: REDIS_URL,
-    gateways: 2,
+    gateways: TIERED ? 1 : 2,
     workers: 1,
+    ...(TIERED ? { tiered: { queueNice: 10 } } : {}),
     pgPoolSize: Number(values['pg-pool']),
     admin,
     env: {
       REDLOCK_ENABLED: values.redlock as string,
-      GROUP_COMMIT_ENABLED: String(groupCommit),
       MAX_SEATS_PER_USER: String(Math.min(100, Math.max(10, HOLDS_PER_CLIENT))),
       ...cpuProfileEnv(values['cpu-prof']),
       ...EXTRA_ENV,
     },
   });
   const clients: EventlyClient[] = [];
+  /** The sockets the clients joined on, when they hold elsewhere (tiered). */
+  const waitingClients: EventlyClient[] = [];
   try {
-    const [g1, g2] = system.gateways.map((g) => g.url) as [string, string];
+    const g1 = system.gateways[0]?.url as string;
+    const g2 = (system.gateways[1] ?? system.gateways[0])?.url as string;
     const { accessToken } = await http<{ accessToken: string }>(`${g1}/api/auth/login`, 'POST', admin);
     const rows = Math.ceil((CLIENTS * HOLDS_PER_CLIENT * 2) / 100);
     const ev = await http<{ id: string }>(
@@ -122,11 +138,16 @@ async function runBurst(groupCommit: boolean) {
     for (let i = 0; i < users.length; i += 100) {
       const batch = await Promise.all(
         users.slice(i, i + 100).map(async (u, j) => {
-          const client = createClient((i + j) % 2 ? g2 : g1, u.token, { reconnection: false, timeoutMs: 60_000 });
-          clients.push(client);
-          await client.connected();
-          const joined = await client.queueJoin({ eventId: ev.id });
+          const options = { reconnection: false, timeoutMs: 60_000 };
+          const waiting = createClient((i + j) % 2 ? g2 : g1, u.token, options);
+          waitingClients.push(waiting);
+          await waiting.connected();
+          const joined = await waiting.queueJoin({ eventId: ev.id });
           if (!joined.ok || joined.data.state !== 'admitted') throw new Error(`not admitted at once: ${JSON.stringify(joined)}`);
+          // Tiered: the admission names the shop; the holds go there (one tier: the same socket).
+          const client = followShop(waiting, joined.data, u.token, options);
+          clients[i + j] = client;
+          await client.connected();
           return joined.data.admissionToken;
         }),
       );
@@ -137,14 +158,25 @@ async function runBurst(groupCommit: boolean) {
     const latencies: number[] = [];
     const okLatencies: number[] = [];
     const outcomes = new Map<string, number>();
-    const cpuBefore = system.gateways.map((g) => readCpuMs(g.pid));
-    const systemCpuBefore = system.gateways.map((g) => readSystemCpuMs(g.pid));
-    const writesBefore = system.gateways.map((g) => readWriteSyscalls(g.pid));
-    const clientCpuBefore = process.cpuUsage();
-    const workerCpuBefore = system.workers.map((w) => readCpuMs(w.pid));
-    const storesCpuBefore = { postgres: readCpuMsByName(['postgres']), redis: readCpuMsByName(['redis-server']) };
+    const allGateways = [...system.gateways, ...system.shopGateways];
+    const cpuBefore = allGateways.map((g) => readCpuMs(g.pid));
+    const systemCpuBefore = allGateways.map((g) => readSystemCpuMs(g.pid));
+    const writesBefore = allGateways.map((g) => readWriteSyscalls(g.pid));
+    // /proc accounting of every process kind around the burst (cpu-accounting.ts); Redis and the
+    // shared Postgres writers serve other runs on a shared machine too.
+    const cpuWindow = startCpuWindow({
+      queueGateways: isOneOf(TIERED ? system.gateways.map((g) => g.pid) : []),
+      gateways: isOneOf(allGateways.map((g) => g.pid)),
+      workers: isOneOf(system.workers.map((w) => w.pid)),
+      postgres: isPostgresOf(new URL(system.databaseUrl).pathname.slice(1)),
+      // Every other Postgres process: other databases' backends (other runs on a shared machine).
+      postgresOthers: (p) => p.name === 'postgres',
+      redis: isRedis,
+      loadGenerator: isOneOf([process.pid]),
+    });
     const machineBefore = readMachineBusyMs();
     const switchesBefore = readMachineContextSwitches();
+    const pool = HOT_SEATS > 0 ? Math.min(HOT_SEATS, seatIds.length) : seatIds.length;
     const started = performance.now();
     const startedUs = process.hrtime.bigint() / 1000n;
     await Promise.all(
@@ -156,7 +188,7 @@ async function runBurst(groupCommit: boolean) {
             eventId: ev.id,
             admissionToken: tokens[i] as string,
             idempotencyKey: randomUUID(),
-            ...(explicit ? { seatIds: [seatIds[Math.floor(Math.random() * seatIds.length)] as string] } : { quantity: 1 }),
+            ...(explicit ? { seatIds: [seatIds[Math.floor(Math.random() * pool)] as string] } : { quantity: 1 }),
           };
           // As a client should: an OVERLOADED answer is retried (same key) after its retryAfterMs,
           // a few times; the latency is the user's, from the first send to the last answer.
@@ -179,13 +211,10 @@ async function runBurst(groupCommit: boolean) {
     const seconds = (performance.now() - started) / 1000;
     // The burst on the monotonic clock V8's CPU profiles use: cut a --cpu-prof profile to it.
     const burstMonotonicUs = [String(startedUs), String(process.hrtime.bigint() / 1000n)];
-    const clientCpu = process.cpuUsage(clientCpuBefore);
-    const gatewayCpuMs = system.gateways.reduce((n, g, i) => n + readCpuMs(g.pid) - (cpuBefore[i] ?? 0), 0);
-    const gatewaySystemCpuMs = system.gateways.reduce((n, g, i) => n + readSystemCpuMs(g.pid) - (systemCpuBefore[i] ?? 0), 0);
-    const gatewayWrites = system.gateways.reduce((n, g, i) => n + readWriteSyscalls(g.pid) - (writesBefore[i] ?? 0), 0);
-    const workerCpuMs = system.workers.reduce((n, w, i) => n + readCpuMs(w.pid) - (workerCpuBefore[i] ?? 0), 0);
-    const postgresCpuMs = readCpuMsByName(['postgres']) - storesCpuBefore.postgres;
-    const redisCpuMs = readCpuMsByName(['redis-server']) - storesCpuBefore.redis;
+    const used = cpuWindow.stop();
+    const gatewayCpuMs = allGateways.reduce((n, g, i) => n + readCpuMs(g.pid) - (cpuBefore[i] ?? 0), 0);
+    const gatewaySystemCpuMs = allGateways.reduce((n, g, i) => n + readSystemCpuMs(g.pid) - (systemCpuBefore[i] ?? 0), 0);
+    const gatewayWrites = allGateways.reduce((n, g, i) => n + readWriteSyscalls(g.pid) - (writesBefore[i] ?? 0), 0);
     const machineBusyMs = readMachineBusyMs() - machineBefore;
     const switches = readMachineContextSwitches() - switchesBefore;
     const held = await db.oneFirst(
@@ -196,7 +225,7 @@ async function runBurst(groupCommit: boolean) {
     if (internal) {
       // Say why (pool waits past their timeout, usually): the gateways logged each one.
       const reasons = new Map<string, number>();
-      for (const g of system.gateways) {
+      for (const g of allGateways) {
         for (const m of g.tail().matchAll(/"err":\{"type":"[^"]*","message":"([^"]{0,80})/g)) {
           reasons.set(m[1] as string, (reasons.get(m[1] as string) ?? 0) + 1);
         }
@@ -205,19 +234,24 @@ async function runBurst(groupCommit: boolean) {
         `INTERNAL errors logged by the gateways (last lines): ${JSON.stringify(Object.fromEntries(reasons))}\n`,
       );
     }
-    const batches = await Promise.all(system.gateways.map((g) => readBatchSizes(g.url, system.env.METRICS_TOKEN as string)));
-    for (const c of clients) c.close();
+    const batches = await Promise.all(allGateways.map((g) => readBatchSizes(g.url, system.env.METRICS_TOKEN as string)));
+    for (const c of [...clients, ...waitingClients]) c.close();
     await system.stopProcesses();
 
     latencies.sort((a, b) => a - b);
     okLatencies.sort((a, b) => a - b);
     const holdsPerSecond = okLatencies.length / seconds;
+    // Per hold that succeeded (floor: per command answered): what the issue's targets count.
+    const holds = FLOOR ? latencies.length : okLatencies.length;
+    const perHold = (ms: number | undefined) => Number(((ms ?? 0) / holds).toFixed(3));
+    const serverCpuMs = (used.gateways ?? 0) + (used.workers ?? 0) + (used.postgres ?? 0) + (used.redis ?? 0);
     return {
-      groupCommit,
+      tiered: TIERED,
       command: FLOOR ? 'seats:unsubscribe (floor)' : 'seats:hold',
       clients: CLIENTS,
       holdsPerClient: HOLDS_PER_CLIENT,
       redlock: values.redlock,
+      hotSeats: HOT_SEATS || null,
       pgPoolPerGateway: Number(values['pg-pool']),
       seconds: Number(seconds.toFixed(2)),
       outcomes: Object.fromEntries(outcomes),
@@ -226,16 +260,28 @@ async function runBurst(groupCommit: boolean) {
       holdsPerSecond: Math.round(holdsPerSecond),
       ackMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] },
       okAckMs: { p50: percentile(okLatencies, 50), p99: percentile(okLatencies, 99) },
-      clientCpuMsPerRequest: Number(((clientCpu.user + clientCpu.system) / 1000 / latencies.length).toFixed(2)),
       gatewayCpuMsPerRequest: Number((gatewayCpuMs / latencies.length).toFixed(2)),
-      // Where the machine's time went during the burst, per request (2 cores: 2,000 ms per second).
-      cpuMsPerRequest: {
-        gateways: Number((gatewayCpuMs / latencies.length).toFixed(2)),
-        benchClients: Number(((clientCpu.user + clientCpu.system) / 1000 / latencies.length).toFixed(2)),
-        worker: Number((workerCpuMs / latencies.length).toFixed(2)),
-        postgres: Number((postgresCpuMs / latencies.length).toFixed(2)),
-        redis: Number((redisCpuMs / latencies.length).toFixed(2)),
-        wholeMachine: Number((machineBusyMs / latencies.length).toFixed(2)),
+      /**
+       * CPU ms per hold of each process kind, from /proc (utime + stime) read around the burst:
+       * server = gateways + workers + Postgres (this database's backends and the shared WAL
+       * writer, checkpointer, background writer) + Redis (the whole server: shared with other
+       * runs on this machine). The load generator is this process (the clients).
+       */
+      cpuMsPerHold: {
+        server: perHold(serverCpuMs),
+        gateways: perHold(used.gateways),
+        ...(TIERED
+          ? {
+              queueGateways: perHold(used.queueGateways),
+              shopGateways: perHold((used.gateways ?? 0) - (used.queueGateways ?? 0)),
+            }
+          : {}),
+        postgres: perHold(used.postgres),
+        postgresAllProcesses: perHold((used.postgres ?? 0) + (used.postgresOthers ?? 0)),
+        redis: perHold(used.redis),
+        workers: perHold(used.workers),
+        loadGenerator: perHold(used.loadGenerator),
+        wholeMachine: perHold(machineBusyMs),
       },
       /** The gateways' share of CPU spent in the kernel (socket reads and writes, epoll). */
       gatewayKernelShare: Number((gatewaySystemCpuMs / gatewayCpuMs).toFixed(2)),
@@ -249,7 +295,7 @@ async function runBurst(groupCommit: boolean) {
       batchSizes: mergeBatchSizes(batches),
     };
   } finally {
-    for (const c of clients) c.close();
+    for (const c of [...clients, ...waitingClients]) c.close();
     await system.stopProcesses();
     await system.cleanUp();
   }
@@ -294,26 +340,53 @@ function mergeBatchSizes(perGateway: Map<string, number>[]) {
 }
 
 async function main() {
-  const modes = values['group-commit'] === 'both' ? [false, true] : [values['group-commit'] === 'true'];
-  const runs = [];
-  for (const mode of modes) runs.push(await runBurst(mode));
+  const runs = [await runBurst()];
   const pgbench = await measurePgbench(ADMIN_URL, { scale: 10, clients: 20, seconds: Number(values['pgbench-seconds']) });
   const report = {
-    runs: runs.map((r) => ({ ...r, ratioToPgbench: Number((r.holdsPerSecond / pgbench.tps).toFixed(3)) })),
+    runs: runs.map((r) => ({
+      ...r,
+      ratioToPgbench: Number((r.holdsPerSecond / pgbench.tps).toFixed(3)),
+      postgresCpuShareOfPgbenchTx: Number((r.cpuMsPerHold.postgres / pgbench.postgresCpuMsPerTx).toFixed(3)),
+    })),
     pgbench,
+    targets: TARGETS,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n\n`);
   const round = (o: { p50: number; p99: number }) => `p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms`;
   for (const r of report.runs) {
     process.stdout.write(
-      `group commit ${r.groupCommit ? 'on ' : 'off'}: ${r.holdsPerSecond} ${FLOOR ? 'floor commands' : 'holds'}/s (${CLIENTS} clients, Redlock ${values.redlock}); ` +
+      `${r.holdsPerSecond} ${FLOOR ? 'floor commands' : 'holds'}/s (${CLIENTS} clients, Redlock ${values.redlock}); ` +
         `ack ${round(r.ackMs)}; gateway CPU ${r.gatewayCpuMsPerRequest} ms/${FLOOR ? 'command' : 'hold'}; ratio to pgbench -N ${r.ratioToPgbench}; ` +
         `${r.overloadRetries} OVERLOADED retried` +
-        (r.groupCommit ? `; batches ${r.batchSizes.batches}, mean size ${r.batchSizes.meanSize}` : '') +
+        `; batches ${r.batchSizes.batches}, mean size ${r.batchSizes.meanSize}` +
         '\n',
     );
   }
-  process.stdout.write(`pgbench -N ${pgbench.tps.toFixed(0)} tps\n`);
+  process.stdout.write(
+    `pgbench -N ${pgbench.tps.toFixed(0)} tps; Postgres CPU ${pgbench.postgresCpuMsPerTx} ms/tx, pgbench client ${pgbench.pgbenchCpuMsPerTx} ms/tx\n`,
+  );
+  for (const r of report.runs) printCpuPerHold(r, pgbench);
+}
+
+/** The CPU figures next to their targets, one line each. */
+function printCpuPerHold(
+  r: { cpuMsPerHold: Record<string, number>; postgresCpuShareOfPgbenchTx: number },
+  pgbench: PgbenchResult,
+) {
+  const c = r.cpuMsPerHold;
+  const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const unit = FLOOR ? 'command' : 'hold';
+  process.stdout.write(
+    [
+      `CPU per ${unit}${TIERED ? ', tiered' : ''} (/proc utime+stime around the burst):`,
+      `  server (gateways+workers+Postgres+Redis) ${c.server} ms  [target <= ${TARGETS.serverCpuMsPerHold}: ${mark((c.server ?? 0) <= TARGETS.serverCpuMsPerHold)}]`,
+      `  gateways ${c.gateways} ms${TIERED ? ` (shop ${c.shopGateways}, queue ${c.queueGateways})` : ''}  [target <= ${TARGETS.gatewayCpuMsPerHold}: ${mark((c.gateways ?? 0) <= TARGETS.gatewayCpuMsPerHold)}]`,
+      `  Postgres ${c.postgres} ms = ${r.postgresCpuShareOfPgbenchTx} x its ${pgbench.postgresCpuMsPerTx} ms per pgbench -N tx  [target <= ${TARGETS.postgresShareOfPgbenchTx}: ${mark(r.postgresCpuShareOfPgbenchTx <= TARGETS.postgresShareOfPgbenchTx)}]`,
+      `  (all Postgres processes, other databases' too: ${c.postgresAllProcesses} ms)`,
+      `  Redis ${c.redis} ms (the whole server, shared), workers ${c.workers} ms, load generator ${c.loadGenerator} ms, whole machine ${c.wholeMachine} ms`,
+      '',
+    ].join('\n'),
+  );
 }
 
 await main();

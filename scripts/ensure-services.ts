@@ -8,7 +8,8 @@ import { connectRedis } from '../core/redis/connect-redis.js';
 
 export interface Services {
   databaseUrl: string;
-  redisUrl: string;
+  /** Null when REDIS_CLUSTER_NODES or REDIS_SENTINELS names Redis instead (used as given). */
+  redisUrl: string | null;
   notes: string[];
   stop(): Promise<void>;
 }
@@ -107,9 +108,12 @@ export async function ensureServices(
     notes.push(`Postgres: embedded server started on 127.0.0.1:${port} (data in ${dir})`);
   }
 
-  let redisUrl = env.REDIS_URL;
+  let redisUrl: string | null | undefined = env.REDIS_URL;
   if (redisUrl) {
     notes.push('Redis: REDIS_URL');
+  } else if (env.REDIS_CLUSTER_NODES || env.REDIS_SENTINELS) {
+    redisUrl = null;
+    notes.push(env.REDIS_SENTINELS ? 'Redis: REDIS_SENTINELS' : 'Redis: REDIS_CLUSTER_NODES');
   } else if (await redisAnswers(LOCAL_REDIS)) {
     redisUrl = LOCAL_REDIS;
     notes.push('Redis: the local server on 127.0.0.1:6379');

@@ -16,10 +16,10 @@ import { createLogger } from '../core/log.js';
 import { connectRedis } from '../core/redis/connect-redis.js';
 import { createKeys } from '../core/redis/keys.js';
 import { createEvent } from '../core/use-cases/catalog/create-event.js';
-import { controlAdmission } from '../core/use-cases/queue/control-admission.js';
-import { joinQueue } from '../core/use-cases/queue/join-queue.js';
-import { loadAdmissionControl } from '../core/use-cases/queue/load-admission-control.js';
-import { readQueuePlaces } from '../core/use-cases/queue/read-queue-places.js';
+import { controlAdmission } from '../core/use-cases/waiting-room/control-admission.js';
+import { joinQueue } from '../core/use-cases/waiting-room/join-queue.js';
+import { loadAdmissionControl } from '../core/use-cases/waiting-room/load-admission-control.js';
+import { readQueuePlaces } from '../core/use-cases/waiting-room/read-queue-places.js';
 import { startWorkers } from '../workers/start-workers.js';
 
 const WAITING = Number(process.env.WAITING ?? 100_000);
@@ -65,7 +65,7 @@ try {
     new Date(),
   );
   const eventId = event.id;
-  const deps = { pool, redis, keys, admissionTokenSecret: config.admissionTokenSecret };
+  const deps = { pool, redis, keys, admissionTokenSecret: config.admissionTokenSecret, challenge: config.challenge };
   await controlAdmission(deps, { eventId, action: 'pause' }, randomUUID());
 
   // 1. Memory of the queue per 100,000 waiting users.

@@ -8,7 +8,7 @@ export interface StartEnv {
 export function buildStartEnv(
   processEnv: Record<string, string | undefined>,
   devSecrets: Record<string, string>,
-  services: { databaseUrl: string; redisUrl: string },
+  services: { databaseUrl: string; redisUrl: string | null },
 ): StartEnv {
   const given = Object.fromEntries(Object.entries(processEnv).filter(([, v]) => v !== undefined && v !== '')) as Record<
     string,
@@ -17,7 +17,13 @@ export function buildStartEnv(
   // Each secret on its own: setting JWT_ACCESS_SECRET alone must not drop the generated others.
   const missing = Object.fromEntries(Object.entries(devSecrets).filter(([k]) => given[k] === undefined));
   return {
-    env: { ...given, ...missing, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl },
+    env: {
+      ...given,
+      ...missing,
+      DATABASE_URL: services.databaseUrl,
+      // Sentinels or a cluster given: those, as given (REDIS_URL next to them would be refused).
+      ...(services.redisUrl === null ? {} : { REDIS_URL: services.redisUrl }),
+    },
     generatedAdminPassword: given.ADMIN_PASSWORD === undefined ? (devSecrets.ADMIN_PASSWORD ?? null) : null,
   };
 }

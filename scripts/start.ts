@@ -2,7 +2,8 @@
  * `npm start`: the whole system on one machine with a demo event.
  * Finds or starts Postgres and Redis, builds the web app when missing or stale, migrates,
  * creates the admin, seeds a demo event when there are none, then runs one gateway and one
- * worker process until Ctrl-C.
+ * worker process until Ctrl-C. `npm start -- --tiered`: a queue-tier gateway on PORT (at a lower
+ * CPU priority, `nice`, so the shop is served first) and a shop-tier gateway on PORT+1 instead.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -71,12 +72,20 @@ const demoId = await seedDemoEvent(
 );
 await pool.end();
 
+const tiered = process.argv.includes('--tiered');
+const shopPort = config.port + 1;
+const shopBase = `http://127.0.0.1:${shopPort}`;
+/** Niceness of the queue tier on one machine: the shop's holds are scheduled before the crowd's joins. */
+const QUEUE_TIER_NICE = 10;
+
 const children: ChildProcess[] = [];
 let stopping = false;
-function run(entry: string, role: string): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+function run(entry: string, role: string, extraEnv: Record<string, string> = {}, nice = 0): Promise<void> {
+  const argv = [process.execPath, '--import', 'tsx', entry];
+  const [command, ...args] = nice > 0 ? ['nice', '-n', String(nice), ...argv] : argv;
+  const child = spawn(command as string, args, {
     cwd: ROOT,
-    env: { ...env, INSTANCE_ID: `${role}-1` },
+    env: { ...env, INSTANCE_ID: `${role}-1`, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -114,13 +123,23 @@ async function shutdown(code: number) {
 process.once('SIGINT', () => void shutdown(0));
 process.once('SIGTERM', () => void shutdown(0));
 
-await Promise.all([run('gateway/main.ts', 'gateway'), run('workers/main.ts', 'worker')]);
+const tierEnv = { SHOP_URL: shopBase };
+await Promise.all(
+  tiered
+    ? [
+        run('gateway/main.ts', 'queue-gateway', { ...tierEnv, GATEWAY_ROLE: 'queue' }, QUEUE_TIER_NICE),
+        run('gateway/main.ts', 'shop-gateway', { ...tierEnv, GATEWAY_ROLE: 'shop', PORT: String(shopPort) }),
+        run('workers/main.ts', 'worker', tierEnv),
+      ]
+    : [run('gateway/main.ts', 'gateway'), run('workers/main.ts', 'worker')],
+);
 const base = `http://127.0.0.1:${config.port}`;
 say('');
 say('Evently is up.');
 for (const n of services.notes) say(`  ${n}`);
 say(`  Web app:                    ${base}/`);
-say(`  Gateway (HTTP + Socket.IO): ${base}`);
+say(`  Gateway (HTTP + Socket.IO): ${base}${tiered ? ` (queue tier, nice ${QUEUE_TIER_NICE})` : ''}`);
+if (tiered) say(`  Shop tier:                  ${shopBase} (admitted buyers)`);
 say(`  Ready check:                ${base}/ready`);
 say(`  Events:                     ${base}/api/events`);
 say(`  Metrics:                    ${base}/metrics`);

@@ -11,6 +11,8 @@ export interface Principal {
   issuedAtMs?: number;
   /** When the token stops being valid (ms); a live socket checks it on every command. */
   expiresAtMs?: number;
+  /** The sign-in it belongs to (its refresh-token family): logout ends exactly that session. */
+  sessionId?: string;
 }
 
 // `ims` is the issue time in ms: `iat` has whole seconds, too coarse to tell a token signed just
@@ -22,11 +24,13 @@ const Claims = z.object({
   iat: z.number(),
   exp: z.number(),
   ims: z.number().optional(),
+  sid: z.string().uuid().optional(),
 });
 const ISSUER = 'evently';
 
 export function signAccessToken(p: Principal, secret: string, ttlSeconds: number): string {
-  return jwt.sign({ role: p.role, typ: 'access', ims: Date.now() }, secretKeyOf(secret), {
+  const session = p.sessionId ? { sid: p.sessionId } : {};
+  return jwt.sign({ role: p.role, typ: 'access', ims: Date.now(), ...session }, secretKeyOf(secret), {
     algorithm: 'HS256',
     subject: p.userId,
     issuer: ISSUER,
@@ -49,5 +53,11 @@ export function verifyAccessToken(token: unknown, secret: string): Principal {
   const claims = Claims.safeParse(decoded);
   if (!claims.success) throw new AppError('UNAUTHENTICATED', 'invalid access token');
   const c = claims.data;
-  return { userId: c.sub, role: c.role, issuedAtMs: c.ims ?? c.iat * 1000, expiresAtMs: c.exp * 1000 };
+  return {
+    userId: c.sub,
+    role: c.role,
+    issuedAtMs: c.ims ?? c.iat * 1000,
+    expiresAtMs: c.exp * 1000,
+    ...(c.sid ? { sessionId: c.sid } : {}),
+  };
 }

@@ -50,8 +50,8 @@ interface VerifiedToken {
 
 /**
  * Tokens whose signature was checked, with their claims: a buyer sends the same token with every
- * hold, and checking its HMAC and parsing it again each time was 6 % of a gateway's CPU in an
- * on-sale. A token's signature and claims never change; what does (the time) is checked on every
+ * hold, and checking its HMAC and parsing it again each time is a measurable share of a gateway's
+ * CPU in an on-sale. A token's signature and claims never change; what does (the time) is checked on every
  * use. Only genuine tokens are kept; bounded, least recently used out first.
  */
 const verified = new LRUCache<string, VerifiedToken>({ max: 20_000 });

@@ -9,7 +9,3 @@ export interface AckError {
 
 /** The envelope of every acknowledgement (PROTOCOL.md). */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
-
-export function okAck<T>(data: T): Ack<T> {
-  return { ok: true, data };
-}

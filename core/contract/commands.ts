@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { AccessCodeInput } from './access-codes.js';
+import { ProofInput } from './challenge.js';
+import { MeState } from './me-state.js';
 import {
   AdmissionSettings,
   Cents,
@@ -10,25 +12,15 @@ import {
   SeatRef,
   SeatState,
 } from './primitives.js';
+import { QueueState } from './queue-state.js';
 
 const Empty = z.object({}).strict();
 const EventOnly = z.object({ eventId: Id }).strict();
 
-export const QueueState = z.discriminatedUnion('state', [
-  z.object({
-    state: z.literal('waiting'),
-    position: z.number().int().min(1).nullable(),
-    ahead: z.number().int().min(0),
-    etaSeconds: z.number().int().min(0).nullable(),
-    /** v1.1: the waiting room is paused by an admin. */
-    paused: z.boolean().optional(),
-  }),
-  z.object({ state: z.literal('admitted'), admissionToken: z.string(), expiresAt: IsoTime }),
-  z.object({ state: z.literal('none') }),
-]);
-export type QueueState = z.infer<typeof QueueState>;
+export { QueueState };
 
-export const HoldPayload = z
+/** `seats:hold`'s fields before the rules that tie them together (HTTP documents its body from it). */
+export const HoldFields = z
   .object({
     eventId: Id,
     admissionToken: z.string().min(1).max(2048),
@@ -39,23 +31,24 @@ export const HoldPayload = z
     acceptPartial: z.boolean().optional(),
     waitlistRest: z.boolean().optional(),
   })
-  .strict()
-  .superRefine((p, ctx) => {
-    const byIds = p.seatIds !== undefined;
-    const byQuantity = p.quantity !== undefined;
-    if (byIds === byQuantity) {
-      ctx.addIssue({ code: 'custom', message: 'give either seatIds or quantity (with optional section)' });
-    }
-    if (byIds && p.section !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['section'], message: 'section goes with quantity, not seatIds' });
-    }
-    if (p.seatIds && new Set(p.seatIds).size !== p.seatIds.length) {
-      ctx.addIssue({ code: 'custom', path: ['seatIds'], message: 'duplicate seat ids' });
-    }
-    if (p.waitlistRest && !p.acceptPartial) {
-      ctx.addIssue({ code: 'custom', path: ['waitlistRest'], message: 'waitlistRest needs acceptPartial' });
-    }
-  });
+  .strict();
+
+export const HoldPayload = HoldFields.superRefine((p, ctx) => {
+  const byIds = p.seatIds !== undefined;
+  const byQuantity = p.quantity !== undefined;
+  if (byIds === byQuantity) {
+    ctx.addIssue({ code: 'custom', message: 'give either seatIds or quantity (with optional section)' });
+  }
+  if (byIds && p.section !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['section'], message: 'section goes with quantity, not seatIds' });
+  }
+  if (p.seatIds && new Set(p.seatIds).size !== p.seatIds.length) {
+    ctx.addIssue({ code: 'custom', path: ['seatIds'], message: 'duplicate seat ids' });
+  }
+  if (p.waitlistRest && !p.acceptPartial) {
+    ctx.addIssue({ code: 'custom', path: ['waitlistRest'], message: 'waitlistRest needs acceptPartial' });
+  }
+});
 export type HoldPayload = z.infer<typeof HoldPayload>;
 
 export const HoldReply = z.object({
@@ -90,13 +83,13 @@ export const ConfirmReply = z.object({
 });
 export type ConfirmReply = z.infer<typeof ConfirmReply>;
 
-/** v1.1 seat-map formats: `full` (v1, the default) or `compact` (one character per seat index). */
+/** Seat-map formats: `full` (the default, what a client that names none gets) or `compact` (one character per seat index). */
 export const SeatMapFormat = z.enum(['full', 'compact']);
 export type SeatMapFormat = z.infer<typeof SeatMapFormat>;
 
 export const SeatsSubscribePayload = z.object({ eventId: Id, format: SeatMapFormat.optional() }).strict();
 
-/** v1 reply (also `format:'full'`): every seat with status and version. `seq` is additive (v1.1). */
+/** v1 reply (also `format:'full'`): every seat with status and version. `seq` as in the compact reply (a client that knows only versions ignores it). */
 export const FullSeatMap = z.object({
   eventId: Id,
   format: z.literal('full').optional(),
@@ -105,7 +98,7 @@ export const FullSeatMap = z.object({
 });
 export type FullSeatMap = z.infer<typeof FullSeatMap>;
 
-/** v1.1 compact reply: `status[index]` is `a`, `h` or `s`; `seq` as in `seats:delta`. */
+/** Compact reply: `status[index]` is `a`, `h` or `s`; `seq` as in `seats:delta`. */
 export const CompactSeatMap = z.object({
   eventId: Id,
   format: z.literal('compact'),
@@ -114,7 +107,7 @@ export const CompactSeatMap = z.object({
 });
 export type CompactSeatMap = z.infer<typeof CompactSeatMap>;
 
-/** v1.1 availability summary (`availability:subscribe` reply and `availability:changed` push). */
+/** Availability summary (`availability:subscribe` reply and `availability:changed` push). */
 export const Availability = z.object({
   eventId: Id,
   at: IsoTime,
@@ -134,8 +127,8 @@ export const commands = {
   },
   'seats:unsubscribe': { payload: EventOnly, reply: Empty },
   'queue:join': {
-    /** `accessCode`: a presale or bypass code for this event (v1.1). */
-    payload: z.object({ eventId: Id, accessCode: AccessCodeInput.optional() }).strict(),
+    /** `accessCode`: a presale or bypass code for this event; `proof`: a solved challenge. */
+    payload: z.object({ eventId: Id, accessCode: AccessCodeInput.optional(), proof: ProofInput.optional() }).strict(),
     reply: QueueState,
   },
   'queue:status': { payload: EventOnly, reply: QueueState },
@@ -173,6 +166,8 @@ export const commands = {
   'waitlist:leave': { payload: EventOnly, reply: Empty },
   'availability:subscribe': { payload: EventOnly, reply: Availability },
   'availability:unsubscribe': { payload: EventOnly, reply: Empty },
+  /** Everything the user has (holds, offers, waitlist entries, places, admissions). */
+  'me:state': { payload: Empty, reply: MeState },
 } as const;
 
 export const AnalyticsSnapshot = z.object({
@@ -193,7 +188,7 @@ export const AnalyticsSnapshot = z.object({
     admittedPerMinute: z.number(),
     paused: z.boolean(),
     fairnessDisplacement: z.number().int().optional(),
-    /** v1.1 closed loop: on or off, the latency target, the measured hold/confirm ack p95 across
+    /** Closed loop: on or off, the latency target, the measured hold/confirm ack p95 across
      * gateways (null when nothing was measured), and the admitted-per-tick limit it chose. */
     auto: z.boolean().optional(),
     targetHoldP95Ms: z.number().int().optional(),
@@ -227,11 +222,24 @@ export const adminCommands = {
         tickMs: AdmissionSettings.shape.tickMs.optional(),
         targetHoldP95Ms: AdmissionSettings.shape.targetHoldP95Ms,
         auto: AdmissionSettings.shape.auto,
+        challenge: AdmissionSettings.shape.challenge,
+        requireVerifiedEmail: AdmissionSettings.shape.requireVerifiedEmail,
       })
       .strict()
       .refine(
-        (p) => p.action !== 'configure' || p.maxActive || p.admitPerTick || p.tickMs || p.targetHoldP95Ms || p.auto !== undefined,
-        { message: 'configure needs at least one of maxActive, admitPerTick, tickMs, targetHoldP95Ms, auto' },
+        (p) =>
+          p.action !== 'configure' ||
+          p.maxActive ||
+          p.admitPerTick ||
+          p.tickMs ||
+          p.targetHoldP95Ms ||
+          p.auto !== undefined ||
+          p.challenge !== undefined ||
+          p.requireVerifiedEmail !== undefined,
+        {
+          message:
+            'configure needs at least one of maxActive, admitPerTick, tickMs, targetHoldP95Ms, auto, challenge, requireVerifiedEmail',
+        },
       ),
     reply: AdmissionState,
   },

@@ -5,7 +5,7 @@ export type CompactStatusChar = 'a' | 'h' | 's';
 export const STATUS_CHAR = { available: 'a', held: 'h', sold: 's' } as const;
 
 /**
- * A client's copy of one event's compact seat state (v1.1). `apply` answers `resync` when a
+ * A client's copy of one event's compact seat state. `apply` answers `resync` when a
  * delta does not follow the last seq it saw: something was missed, subscribe again and `reset`
  * with the new reply. Browsers, the load harness and tests share it so they agree on the rule.
  */

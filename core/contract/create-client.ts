@@ -17,7 +17,7 @@ import type { AdminPushName, AdminPushPayload, PushName, PushPayload } from './p
 /** camelCase method name for a command: `seats:hold` -> `seatsHold`. */
 type MethodName<K extends string> = K extends `${infer A}:${infer B}` ? `${A}${Capitalize<B>}` : K;
 
-/** The reply a payload gets: `seats:subscribe` answers in the format it asked for (v1.1). */
+/** The reply a payload gets: `seats:subscribe` answers in the format it asked for. */
 export type ReplyFor<K extends CommandName, P> = K extends 'seats:subscribe'
   ? P extends { format: 'compact' }
     ? CompactSeatMap
@@ -52,6 +52,8 @@ export interface ClientOptions {
 
 interface BaseClient {
   socket: Socket;
+  /** Where this client connects (without the namespace). */
+  url: string;
   connected(): Promise<void>;
   /** Raw emit for tests that send hostile payloads the types would reject. */
   send(name: string, payload: unknown, opts?: { timeoutMs?: number }): Promise<Ack<unknown>>;
@@ -96,6 +98,7 @@ function build(url: string, token: TokenSource, names: string[], options: Client
     socket.timeout(opts?.timeoutMs ?? defaultTimeout).emitWithAck(name, payload) as Promise<Ack<unknown>>;
   const client: Record<string, unknown> = {
     socket,
+    url: url.replace(/\/admin$/, ''),
     send,
     connected: () =>
       new Promise<void>((resolve, reject) => {
@@ -130,4 +133,20 @@ export function createClient(url: string, token?: TokenSource, options: ClientOp
 
 export function createAdminClient(url: string, token: TokenSource, options: ClientOptions = {}): EventlyAdminClient {
   return build(`${url.replace(/\/$/, '')}/admin`, token, Object.keys(adminCommands), options) as unknown as EventlyAdminClient;
+}
+
+/**
+ * The client for an admitted buyer's seat commands (PROTOCOL `shopUrl`): a new one at the
+ * shop tier the admission names when that is another origin, else `client` itself (one tier, or
+ * an admission without `shopUrl`). The caller closes a new one when done.
+ */
+export function followShop(
+  client: EventlyClient,
+  admission: { shopUrl?: string },
+  token?: TokenSource,
+  options: ClientOptions = {},
+): EventlyClient {
+  const shop = admission.shopUrl;
+  if (!shop || new URL(shop).origin === new URL(client.url).origin) return client;
+  return createClient(shop, token, options);
 }

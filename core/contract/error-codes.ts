@@ -24,6 +24,7 @@ export const ErrorCode = {
   OVERLOADED: 'OVERLOADED',
   SHUTTING_DOWN: 'SHUTTING_DOWN',
   INTERNAL: 'INTERNAL',
+  CHALLENGE_REQUIRED: 'CHALLENGE_REQUIRED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -66,4 +67,5 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   OVERLOADED: 503,
   SHUTTING_DOWN: 503,
   INTERNAL: 500,
+  CHALLENGE_REQUIRED: 403,
 };

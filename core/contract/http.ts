@@ -3,7 +3,7 @@ import { AnalyticsSnapshot } from './commands.js';
 import { AdmissionSettings, Cents, Id, IsoTime, Role } from './primitives.js';
 
 const Email = z.string().trim().toLowerCase().email().max(254);
-const Password = z.string().min(8).max(256);
+export const Password = z.string().min(8).max(256);
 const Name = z.string().trim().min(1).max(200);
 const Text = z.string().trim().min(1).max(200);
 
@@ -11,7 +11,7 @@ export const RegisterBody = z.object({ email: Email, password: Password, name: N
 export const LoginBody = z.object({ email: z.string().max(254), password: z.string().max(256) }).strict();
 export const RefreshBody = z.object({ refreshToken: z.string().min(1).max(512) }).strict();
 
-export const PublicUser = z.object({ id: Id, email: z.string(), name: z.string(), role: Role });
+export const PublicUser = z.object({ id: Id, email: z.string(), name: z.string(), role: Role, emailVerified: z.boolean() });
 export type PublicUser = z.infer<typeof PublicUser>;
 export const AuthReply = z.object({
   user: PublicUser,
@@ -101,6 +101,9 @@ export const UpdateEventBody = z
     series: Series.nullable().optional(),
     presaleStartsAt: IsoTime.nullable().optional(),
     refundPercent: RefundPercent.optional(),
+    /** The whole layout (sections, rows, seats per row, prices): only before the sale (or presale)
+     * opens and before anyone held, booked, waited or used a code (CONFLICT otherwise). */
+    sections: SectionsInput.optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: 'nothing to update' })
@@ -153,6 +156,9 @@ export const SectionSummary = z.object({
   priceCents: Cents,
   capacity: z.number().int(),
   available: z.number().int(),
+  /** The section's shape (capacity = rows x seatsPerRow), as the layout was created or last edited. */
+  rows: z.number().int(),
+  seatsPerRow: z.number().int(),
 });
 
 export const EventDetail = EventSummary.extend({
@@ -188,6 +194,16 @@ export const AnalyticsReport = z.object({
     z.object({
       day: z.string(),
       holds: z.number().int(),
+      bookings: z.number().int(),
+      revenueCents: z.number().int(),
+      cancellations: z.number().int(),
+      refundCents: z.number().int(),
+    }),
+  ),
+  /** The daily figures summed per UTC month (`YYYY-MM`). */
+  monthly: z.array(
+    z.object({
+      month: z.string(),
       bookings: z.number().int(),
       revenueCents: z.number().int(),
       cancellations: z.number().int(),
@@ -238,7 +254,7 @@ export const HttpError = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
 
-/** v1.1 GET /api/events/:id/seats: the static layout; `index` runs 0..capacity-1, never changes. */
+/** GET /api/events/:id/seats: the static layout; `index` runs 0..capacity-1, never changes. */
 export const SeatLayout = z.object({
   eventId: Id,
   layoutVersion: z.number().int().min(1),

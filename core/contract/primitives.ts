@@ -3,6 +3,11 @@ import { z } from 'zod';
 /** Ids are uuids on the wire; validating the shape keeps odd strings away from Postgres casts. */
 export const Id = z.string().uuid();
 export const IsoTime = z.string().datetime({ offset: true });
+/**
+ * Where an admitted buyer sends the seat commands (the shop tier's origin, on an admission).
+ * Absent: where they are (one tier). A client that ignores it keeps working on an `all` gateway.
+ */
+export const ShopUrl = z.string().url();
 export const Cents = z.number().int().min(0).max(100_000_000);
 export const SeatStatus = z.enum(['available', 'held', 'sold']);
 export type SeatStatus = z.infer<typeof SeatStatus>;
@@ -30,10 +35,14 @@ export const AdmissionSettings = z
     admitPerTick: z.number().int().min(1).max(100_000),
     tickMs: z.number().int().min(50).max(60_000),
     sessionTtlSeconds: z.number().int().min(10).max(86_400),
-    /** v1.1 closed loop: the hold/confirm ack p95 the admission rate steers towards (default 250). */
+    /** Closed loop: the hold/confirm ack p95 the admission rate steers towards (default 250). */
     targetHoldP95Ms: z.number().int().min(10).max(60_000).optional(),
-    /** v1.1 closed loop on (default) or off (fixed admitPerTick). */
+    /** Closed loop on (default) or off (fixed admitPerTick). */
     auto: z.boolean().optional(),
+    /** A proof of work at queue:join (default off). */
+    challenge: z.object({ required: z.boolean() }).strict().optional(),
+    /** Only accounts with a verified email may join the waiting room (default false). */
+    requireVerifiedEmail: z.boolean().optional(),
   })
   .strict();
 export type AdmissionSettings = z.infer<typeof AdmissionSettings>;

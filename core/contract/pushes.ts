@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { AnalyticsSnapshot, Availability } from './commands.js';
-import { Cents, Id, IsoTime, SeatRef, SeatStatus } from './primitives.js';
+import { Cents, Id, IsoTime, SeatRef, SeatStatus, ShopUrl } from './primitives.js';
 
 export const SeatChange = z.object({ seatId: Id, status: SeatStatus, version: z.number().int() });
 export type SeatChange = z.infer<typeof SeatChange>;
 
-/** v1.1 compact change: `[seat index, 'a' | 'h' | 's']`. */
+/** A compact change: `[seat index, 'a' | 'h' | 's']`. */
 export const CompactSeatChange = z.tuple([z.number().int().min(0), z.enum(['a', 'h', 's'])]);
 export type CompactSeatChange = z.infer<typeof CompactSeatChange>;
 
@@ -22,7 +22,7 @@ export const pushes = {
     etaSeconds: z.number().int().nullable(),
     paused: z.boolean().optional(),
   }),
-  'queue:admitted': z.object({ eventId: Id, admissionToken: z.string(), expiresAt: IsoTime }),
+  'queue:admitted': z.object({ eventId: Id, admissionToken: z.string(), expiresAt: IsoTime, shopUrl: ShopUrl.optional() }),
   'hold:expired': z.object({ holdId: Id, eventId: Id }),
   'waitlist:position': z.object({ eventId: Id, position: z.number().int() }),
   'waitlist:offer': z.object({
@@ -32,16 +32,16 @@ export const pushes = {
     totalCents: Cents,
     expiresAt: IsoTime,
   }),
-  /** v1.1: to compact subscribers instead of `seats:changed`; `prevSeq` not the last seen = resync. */
+  /** To compact subscribers instead of `seats:changed`; `prevSeq` not the last seen = resync. */
   'seats:delta': z.object({
     eventId: Id,
     seq: z.number().int().min(0),
     prevSeq: z.number().int().min(0),
     changes: z.array(CompactSeatChange),
   }),
-  /** v1.1: at most one per second per event, while availability changes. */
+  /** At most one per second per event, while availability changes. */
   'availability:changed': Availability,
-  /** v1.1: to every socket waiting in the event's room. */
+  /** To every socket waiting in the event's room. */
   'queue:state': z.object({ eventId: Id, state: QueueRoomState, at: IsoTime }),
   /** Sent right before the server closes a socket whose sessions ended (role change, revocation). */
   'session:ended': z.object({ reason: z.string() }),

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { Id, IsoTime, Role } from './primitives.js';
 
-export const AdminUser = z.object({ id: Id, email: z.string(), name: z.string(), role: Role, createdAt: IsoTime });
+export const AdminUser = z.object({
+  id: Id,
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+  emailVerified: z.boolean(),
+  createdAt: IsoTime,
+});
 export type AdminUser = z.infer<typeof AdminUser>;
 
 export const UserListQuery = z

@@ -1,5 +1,7 @@
 import { createPgDriverFactory } from '@slonik/pg-driver';
 import type { DriverClient, DriverFactory } from 'slonik';
+import { HostNoLongerWritable, isConnectionLost } from './connection-lost.js';
+import type { HostLocator } from './host-locator.js';
 
 type Listener = (...args: never[]) => void;
 
@@ -41,11 +43,71 @@ function sweep() {
  * done: the pool is told (its 'destroy' listeners run once) and drops the client. Only dead or
  * discarded clients are destroyed, so nothing still in use is dropped.
  */
-export function createDriverFactory(): DriverFactory {
+export function createDriverFactory(locator?: HostLocator): DriverFactory {
   const pgDriverFactory = createPgDriverFactory();
   return async (options) => {
-    const driver = await pgDriverFactory(options);
-    return { createClient: async () => repairDestroy(await driver.createClient()) };
+    if (!locator || locator.urls.length === 1) {
+      const driver = await pgDriverFactory(options);
+      return { createClient: async () => repairDestroy(await driver.createClient()) };
+    }
+    // Several hosts: one pg driver per host (each reads its type oids once, when first used),
+    // and every new client goes to the host the locator says accepts writes.
+    type Driver = Awaited<ReturnType<DriverFactory>>;
+    const drivers = new Map<string, Promise<Driver>>();
+    const driverFor = (url: string): Promise<Driver> => {
+      let driver = drivers.get(url);
+      if (!driver) {
+        driver = pgDriverFactory({ driverConfiguration: { ...options.driverConfiguration, connectionUri: url } });
+        drivers.set(url, driver);
+        driver.catch(() => drivers.delete(url));
+      }
+      return driver;
+    };
+    return {
+      createClient: async () => {
+        const url = await locator.writable();
+        let client: DriverClient;
+        try {
+          client = await (await driverFor(url)).createClient();
+        } catch (err) {
+          // Refused, reset, timed out, starting up: find the writable host again.
+          locator.lost(url);
+          throw err;
+        }
+        return repairDestroy(followWritable(client, url, locator));
+      },
+    };
+  };
+}
+
+/**
+ * A client of one host of a multi-host URL: a connection error on it, or a write refused as
+ * read-only (SQLSTATE 25006, a demoted primary), makes the locator find the writable host again;
+ * and once the locator has found another host, this client refuses every statement with a
+ * lost-connection error (the pool destroys it; the caller answers a retryable OVERLOADED)
+ * instead of running it on a host that no longer takes writes.
+ */
+function followWritable(client: DriverClient, url: string, locator: HostLocator): DriverClient {
+  client.on('error', () => locator.lost(url));
+  const moved = () => {
+    const known = locator.known();
+    return known !== null && known !== url;
+  };
+  return {
+    ...client,
+    query: async (sql, values) => {
+      if (moved()) throw new HostNoLongerWritable();
+      try {
+        return await client.query(sql, values);
+      } catch (err) {
+        if (isConnectionLost(err)) locator.lost(url);
+        throw err;
+      }
+    },
+    stream: (sql, values) => {
+      if (moved()) throw new HostNoLongerWritable();
+      return client.stream(sql, values);
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
+import { findWritableUrl } from './host-locator.js';
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 /** Our own blocking lock: node-pg-migrate's lock fails fast when another process migrates,
@@ -16,7 +17,8 @@ const MIGRATION_LOCK_KEY = 727_001;
  * session-level advisory lock must be held on that same client. Its two statements are static.
  */
 export async function migrate(databaseUrl: string, log: (msg: string) => void = () => {}): Promise<string[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  // Several hosts in DATABASE_URL: the one that accepts writes (a failover under way is waited out).
+  const client = new pg.Client({ connectionString: await findWritableUrl(databaseUrl) });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

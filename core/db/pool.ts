@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { AppError } from '../domain/app-error.js';
 import { connectKeeping } from './connect-keeping.js';
 import { createDriverFactory } from './create-driver-factory.js';
+import { createHostLocator } from './host-locator.js';
 import { createResultParserInterceptor } from './result-parser-interceptor.js';
 
 /** The pool or one transaction's connection: every statement runs through one of these. */
@@ -157,12 +158,14 @@ const INT8_AS_NUMBER = { name: 'int8', parse: (v: string) => Number.parseInt(v, 
  */
 export function createPool(databaseUrl: string, max: number, limits: PoolLimits = UNBOUNDED): Pool {
   const gate = createGate(max, limits);
+  // DATABASE_URL may name several hosts: every new connection goes to the one that accepts writes.
+  const locator = createHostLocator(databaseUrl);
   let slonik: Promise<DatabasePool> | null = null;
   let current: DatabasePool | null = null;
   let ended = false;
   const open = (): Promise<DatabasePool> => {
     if (ended) return Promise.reject(new Error('the database pool has ended'));
-    slonik ??= createSlonikPool(databaseUrl, {
+    slonik ??= createSlonikPool(locator.urls[0] as string, {
       maximumPoolSize: max,
       connectionTimeout: limits.waitMs,
       idleTimeout: 10_000,
@@ -176,7 +179,7 @@ export function createPool(databaseUrl: string, max: number, limits: PoolLimits 
       resetConnection: async () => {},
       typeParsers: [INT8_AS_NUMBER],
       interceptors: [createResultParserInterceptor()],
-      driverFactory: createDriverFactory(),
+      driverFactory: createDriverFactory(locator),
     }).then(
       (p) => {
         p.on('error', () => {});

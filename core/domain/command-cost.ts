@@ -13,6 +13,7 @@ const costs: Readonly<Record<string, number>> = {
   'analytics:subscribe': 3,
 };
 
+/** Any name a client sends (also `toString`, `__proto__`): only the table's own entries count. */
 export function commandCost(command: string): number {
-  return costs[command] ?? 1;
+  return Object.hasOwn(costs, command) ? (costs[command] as number) : 1;
 }

@@ -2,6 +2,7 @@ import { type CandidateSeat, decideHold, type HoldDecision, type HoldFacts, type
 
 export interface BatchFacts {
   sale: HoldFacts['sale'];
+  presaleStartsAt?: Date | null;
   now: Date;
   maxSeatsPerUser: number;
   /** Held plus owned seats per user, read after every user of the batch was locked. */
@@ -26,6 +27,7 @@ export function decideHoldBatch(f: BatchFacts, items: readonly BatchItem[]): Hol
     const decision = decideHold(
       {
         sale: f.sale,
+        presaleStartsAt: f.presaleStartsAt ?? null,
         now: f.now,
         maxSeatsPerUser: f.maxSeatsPerUser,
         heldOrOwned: counts.get(userId) ?? 0,

@@ -12,7 +12,10 @@ export interface CandidateSeat extends PlacedSeat {
 }
 
 export interface HoldFacts {
+  /** The public sale window. */
   sale: SaleWindow;
+  /** When presale code holders may be admitted; none: the public sale start. */
+  presaleStartsAt?: Date | null;
   now: Date;
   maxSeatsPerUser: number;
   /** Seats this user holds (live) plus owns for the event, as read after their per-user lock. */
@@ -23,9 +26,19 @@ export interface HoldFacts {
   taken: ReadonlySet<string>;
 }
 
-export type HoldRequest =
+export type HoldRequest = (
   | { seatIds: readonly string[]; acceptPartial: boolean }
-  | { quantity: number; section: string | null; acceptPartial: boolean };
+  | { quantity: number; section: string | null; acceptPartial: boolean }
+) & {
+  /**
+   * A waitlist offer, not a buyer's request. A buyer was admitted through the waiting room, and
+   * before the public sale only presale code holders are: a buyer may hold from the presale
+   * start. Nobody admitted the head of the waitlist, so an offer waits for the public sale (the
+   * waitlist takes joins only once it is on). An offer asks for up to `quantity`: it is trimmed
+   * to the user's allowance, refused only when nothing is left of it.
+   */
+  waitlistOffer?: boolean;
+};
 
 export type HoldDecision =
   | { kind: 'refuse'; error: AppError }
@@ -50,9 +63,11 @@ const isFree = (f: HoldFacts, s: CandidateSeat): boolean => s.status === 'availa
  * (chooseBestSeats). It never takes a seat that is not free and never more than the allowance.
  */
 export function decideHold(f: HoldFacts, r: HoldRequest): HoldDecision {
-  if (!isSaleOpen(f.sale, f.now)) return refuse(new AppError('SALE_NOT_OPEN', 'the sale for this event is not open'));
-  const requested = requestedSeats(r);
-  if (requested > seatAllowance(f.maxSeatsPerUser, f.heldOrOwned)) {
+  const sale = r.waitlistOffer ? f.sale : { ...f.sale, saleStartsAt: f.presaleStartsAt ?? f.sale.saleStartsAt };
+  if (!isSaleOpen(sale, f.now)) return refuse(new AppError('SALE_NOT_OPEN', 'the sale for this event is not open'));
+  const allowance = seatAllowance(f.maxSeatsPerUser, f.heldOrOwned);
+  const requested = r.waitlistOffer && allowance > 0 ? Math.min(requestedSeats(r), allowance) : requestedSeats(r);
+  if (requested > allowance) {
     return refuse(
       new AppError('HOLD_LIMIT_EXCEEDED', `at most ${f.maxSeatsPerUser} seats per user for this event`, {
         maxSeatsPerUser: f.maxSeatsPerUser,
@@ -63,10 +78,10 @@ export function decideHold(f: HoldFacts, r: HoldRequest): HoldDecision {
   }
   if ('seatIds' in r) return decideNamed(f, r.seatIds, r.acceptPartial);
   const free = [...f.seats.values()].filter((s) => isFree(f, s) && (r.section === null || s.section === r.section));
-  if (free.length === 0 || (free.length < r.quantity && !r.acceptPartial)) return { kind: 'short', free: free.length };
-  const chosen = new Set(chooseBestSeats(free, r.quantity));
+  if (free.length === 0 || (free.length < requested && !r.acceptPartial)) return { kind: 'short', free: free.length };
+  const chosen = new Set(chooseBestSeats(free, requested));
   const seats = orderSeats(free.filter((s) => chosen.has(s.id)));
-  return { kind: 'take', seats, shortfall: r.quantity - seats.length };
+  return { kind: 'take', seats, shortfall: requested - seats.length };
 }
 
 function decideNamed(f: HoldFacts, seatIds: readonly string[], acceptPartial: boolean): HoldDecision {

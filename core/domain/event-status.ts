@@ -18,7 +18,15 @@ export function eventStatus(e: EventTimes, now: Date): EventStatus {
 /** When seats may be held and confirmed: from saleStartsAt until the event starts, unless cancelled. */
 export type SaleWindow = Omit<EventTimes, 'available'>;
 
-/** The one sale-window rule: holds, confirmations, waitlist offers and joins all ask it. */
+/** The one sale-window rule: holds, confirmations, waitlist offers and the waiting room all ask it. */
 export function isSaleOpen(e: SaleWindow, now: Date): boolean {
-  return !e.cancelledAt && e.saleStartsAt <= now && now < e.startsAt;
+  return isSaleOpenMs(
+    { cancelled: Boolean(e.cancelledAt), saleStartsAtMs: e.saleStartsAt.getTime(), endsAtMs: e.startsAt.getTime() },
+    now.getTime(),
+  );
+}
+
+/** isSaleOpen on epoch milliseconds, as the waiting room's mirror of an event keeps them. */
+export function isSaleOpenMs(w: { cancelled: boolean; saleStartsAtMs: number; endsAtMs: number }, nowMs: number): boolean {
+  return !w.cancelled && w.saleStartsAtMs <= nowMs && nowMs < w.endsAtMs;
 }

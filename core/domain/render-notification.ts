@@ -62,7 +62,7 @@ const when = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC
 const seatList = (seats: readonly SeatLine[]) => seats.map((s) => `${s.section} row ${s.row} seat ${s.number}`);
 
 /** Paragraphs (and one optional list) as text and as HTML, from the same lines. */
-function compose(subject: string, greeting: string, paragraphs: string[], list: string[] = []): RenderedMail {
+export function compose(subject: string, greeting: string, paragraphs: string[], list: string[] = []): RenderedMail {
   const text = [greeting, '', ...paragraphs.flatMap((p) => [p, '']), ...list.map((l) => `  - ${l}`), '', '— Evently']
     .join('\n')
     .replace(/\n{3,}/g, '\n\n');

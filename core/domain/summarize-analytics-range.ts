@@ -17,17 +17,22 @@ export interface RangeSummary {
     cancellationRate: number;
   };
   daily: { day: string; holds: number; bookings: number; revenueCents: number; cancellations: number; refundCents: number }[];
+  /** The same counts per UTC month (`YYYY-MM`), oldest first. */
+  monthly: { month: string; bookings: number; revenueCents: number; cancellations: number; refundCents: number }[];
   events: { eventId: string; name: string; holds: number; bookings: number; revenueCents: number; cancellations: number }[];
 }
 
 /** Totals, the daily series (oldest first) and per-event figures (best-selling first) for a range. */
 export function summarizeAnalyticsRange(rows: readonly DayEventCounts[], rangeMs: number): RangeSummary {
   const byDay = new Map<string, RollupCounts>();
+  const byMonth = new Map<string, RollupCounts>();
   const byEvent = new Map<string, { name: string; counts: RollupCounts }>();
   let totals: RollupCounts = ZERO_COUNTS;
   for (const r of rows) {
     totals = addCounts(totals, r);
     byDay.set(r.day, addCounts(byDay.get(r.day) ?? ZERO_COUNTS, r));
+    const month = r.day.slice(0, 7);
+    byMonth.set(month, addCounts(byMonth.get(month) ?? ZERO_COUNTS, r));
     const ev = byEvent.get(r.eventId);
     byEvent.set(r.eventId, { name: r.name, counts: addCounts(ev?.counts ?? ZERO_COUNTS, r) });
   }
@@ -45,6 +50,15 @@ export function summarizeAnalyticsRange(rows: readonly DayEventCounts[], rangeMs
       .map(([day, c]) => ({
         day,
         holds: c.holds,
+        bookings: c.confirms,
+        revenueCents: netRevenueCents(c),
+        cancellations: c.cancellations,
+        refundCents: c.refundCents,
+      })),
+    monthly: [...byMonth.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([month, c]) => ({
+        month,
         bookings: c.confirms,
         revenueCents: netRevenueCents(c),
         cancellations: c.cancellations,

@@ -1,7 +1,7 @@
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../domain/app-error.js';
 
-/** RATE_LIMITED with the wait PROTOCOL v1.1 promises (`details.retryAfterMs`). */
+/** RATE_LIMITED with the wait the PROTOCOL promises (`details.retryAfterMs`). */
 export function rateLimited(message: string, retryAfterMs: number): AppError {
   return new AppError('RATE_LIMITED', message, { retryAfterMs: Math.max(1, Math.ceil(retryAfterMs)) });
 }

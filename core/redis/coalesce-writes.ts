@@ -7,7 +7,7 @@ import { Cluster, type Redis as RedisClient } from 'ioredis';
  * ioredis writes each command (or pipeline) to its socket at once, and each write is a system
  * call that, on loopback, also runs the receiver's side of TCP. A gateway answers hundreds of
  * socket messages per turn under load, each with its own few commands (rate limits, the
- * admission check, Redlock): one write per command was the largest single item in its profile.
+ * admission check, Redlock): a write per command costs more than any other single item on that path.
  * Corking the socket at the first write of a turn and uncorking it when the turn's I/O callbacks
  * are done (setImmediate runs right after them) hands the kernel one writev instead. Order is
  * kept (one socket, one buffer); the wait added is the rest of the current turn.

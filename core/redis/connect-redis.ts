@@ -43,6 +43,24 @@ export function connectRedis(target: RedisTarget | string, options: ConnectOptio
   let redis: Redis;
   if (t.kind === 'single') {
     redis = new RedisClient(t.url, base);
+  } else if (t.kind === 'sentinel') {
+    redis = new RedisClient({
+      ...base,
+      sentinels: t.sentinels.map((n) => ({ host: n.host, port: n.port })),
+      name: t.name,
+      role: 'master',
+      username: t.username,
+      password: t.password,
+      sentinelPassword: t.sentinelPassword,
+      ...(t.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
+      // Ask the Sentinels again every 50 ms .. 1 s while none names a reachable master.
+      sentinelRetryStrategy: (times) => Math.min(50 * times, 1000),
+      // Follow +switch-master at once instead of waiting for the old master's socket to fail.
+      failoverDetector: true,
+      // A master demoted under us (it came back as a replica) refuses writes: reconnect, and the
+      // Sentinels name the new master. The refused command fails (retryable) rather than resent.
+      reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 1 : false),
+    });
   } else {
     // Node connections reconnect under the cluster's own strategy.
     const { enableOfflineQueue, retryStrategy: _perNode, ...nodeOptions } = base;

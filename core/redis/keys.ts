@@ -16,28 +16,36 @@ export function createKeys(prefix: string) {
     socketChannel: `${prefix}sio`,
     loginFailures: `${prefix}rl:login`,
     registrations: `${prefix}rl:register`,
+    /** Account mails (password reset, verification) per account and per address. */
+    accountMails: `${prefix}rl:account-mail`,
     /** Command allowances across gateways (rate-limiter-flexible key prefixes). */
     commandRateUser: `${prefix}rl:cmd:user`,
     commandRateAddress: `${prefix}rl:cmd:ip`,
-    /** HASH userId -> ms when that user's sessions were ended (tokens issued before are dead). */
-    sessionsEnded: `${prefix}sessions:ended`,
+    /** ZSET `u:<userId>` (tokens issued before the score, in ms, are dead) and `s:<sessionId>:<userId>`
+     * (every token of that sign-in is dead), scored by when they ended; every gateway reads it. */
+    sessionsEndedLog: `${prefix}sessions:ended:log`,
+    /** STRING, a random id set when missing: a new one means the store lost its ended sessions. */
+    sessionsEndedGeneration: `${prefix}sessions:ended:gen`,
     /** Pub/sub channel telling every gateway to close one user's live sockets. */
     sessionsEndedChannel: `${prefix}sessions:ended:ch`,
     // waiting room
     queue: (eventId: string) => `${ev(eventId)}:queue`,
-    preQueue: (eventId: string) => `${ev(eventId)}:prequeue`,
     queueSeq: (eventId: string) => `${ev(eventId)}:queue:seq`,
     queueDisconnected: (eventId: string) => `${ev(eventId)}:queue:gone`,
     /** ZSET userId -> session expiry (ms): the live admission sessions. */
     active: (eventId: string) => `${ev(eventId)}:active`,
     /** HASH userId -> `sessionId:issuedAtSec:expiresAtSec`, enough to re-sign the user's token. */
     admissionSessions: (eventId: string) => `${ev(eventId)}:active:sessions`,
+    /** Pub/sub channel: `eventId userId` whose admission session ended (leave, last hold done). */
+    admissionEndedChannel: `${prefix}admission:ended`,
     admissionControl: (eventId: string) => `${ev(eventId)}:admission`,
     admissionStats: (eventId: string) => `${ev(eventId)}:admission:stats`,
     admittedLog: (eventId: string) => `${ev(eventId)}:admitted`,
     /** Admitted users whose `queue:admitted` push is not known to have gone out yet. */
     admittedUnnotified: (eventId: string) => `${ev(eventId)}:admitted:unnotified`,
     onSaleEvents: `${prefix}onsale`,
+    /** STRING, set once: this proof-of-work challenge (by its signature) was spent on a join. */
+    challengeSpent: (eventId: string, signature: string) => `${ev(eventId)}:pow:${signature}`,
     /** HASH gateway instance -> its latest hold-path health report (closed-loop admission). */
     holdHealth: `${prefix}hold-health`,
     // seats
@@ -48,7 +56,6 @@ export function createKeys(prefix: string) {
     holdExpiryQueue: 'hold-expiry',
     waitlistOfferQueue: 'waitlist-offers',
     // analytics
-    eventCounters: (eventId: string) => `${ev(eventId)}:counters`,
     instanceConnections: `${prefix}connections`,
     /** HASH `*` (whole system) or eventId -> the latest AnalyticsSnapshot JSON, written each tick. */
     analyticsSnapshots: `${prefix}analytics:snapshots`,

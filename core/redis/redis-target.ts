@@ -1,4 +1,5 @@
-/** Where Redis is: one server (or a managed endpoint) or the seed nodes of a Redis Cluster. */
+/** Where Redis is: one server (or a managed endpoint), the seed nodes of a Redis Cluster, or the
+ * Sentinels that know which server of a replicated group is the master. */
 export type RedisTarget = (
   | { readonly kind: 'single'; readonly url: string }
   | {
@@ -6,6 +7,18 @@ export type RedisTarget = (
       readonly nodes: readonly { readonly host: string; readonly port: number }[];
       readonly username?: string;
       readonly password?: string;
+      readonly tls: boolean;
+    }
+  | {
+      readonly kind: 'sentinel';
+      readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+      /** The master group name the Sentinels monitor (REDIS_SENTINEL_NAME). */
+      readonly name: string;
+      /** Credentials of the data nodes (the master and its replicas). */
+      readonly username?: string;
+      readonly password?: string;
+      /** The Sentinels' own password, when they have one (REDIS_SENTINEL_PASSWORD). */
+      readonly sentinelPassword?: string;
       readonly tls: boolean;
     }
 ) & {
@@ -56,11 +69,13 @@ export function parseClusterNodes(raw: string): Extract<RedisTarget, { kind: 'cl
   };
 }
 
-/** For logs: where Redis is, without credentials. */
-export function describeRedisTarget(t: RedisTarget): string {
-  if (t.kind === 'cluster') return `cluster ${t.nodes.map((n) => `${n.host}:${n.port}`).join(',')}`;
-  const url = new URL(t.url);
-  url.username = '';
-  url.password = '';
-  return url.toString();
+/**
+ * Parses `REDIS_SENTINELS`: the Sentinels, written as `REDIS_CLUSTER_NODES` entries are
+ * (`host:port` or `redis://[user:pass@]host:port`; credentials in the entries are the data
+ * nodes', `rediss://` is TLS to the data nodes and the Sentinels). Throws naming the bad entry.
+ */
+export function parseSentinels(raw: string, name: string, sentinelPassword?: string): Extract<RedisTarget, { kind: 'sentinel' }> {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) throw new Error('the master group name must be 1-64 of A-Z a-z 0-9 . _ -');
+  const { nodes, username, password, tls } = parseClusterNodes(raw);
+  return { kind: 'sentinel', sentinels: nodes, name, username, password, sentinelPassword, tls };
 }

@@ -9,8 +9,9 @@ export interface HeldSeatLock {
 
 export interface SeatLocks {
   /**
-   * Locks every seat at once or fails fast with SEAT_UNAVAILABLE (retryable): the gate that spares
-   * Postgres from hopeless row-lock waits. Returns a no-op lock when Redlock is switched off.
+   * Locks every seat at once or fails fast with SEAT_UNAVAILABLE (retryable): a gate in Redis in
+   * front of the batch writer. Returns a no-op lock when Redlock is off (REDLOCK_ENABLED, the
+   * default: the writer locks seats SKIP LOCKED, so there is no row-lock wait for it to spare).
    */
   acquire(eventId: string, seatIds: readonly string[]): Promise<HeldSeatLock>;
 }

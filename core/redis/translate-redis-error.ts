@@ -21,6 +21,10 @@ const UNAVAILABLE = [
   /^CLUSTERDOWN /,
   /^TRYAGAIN /,
   /^MASTERDOWN /,
+  // Sentinel: a demoted master refuses writes until the client has followed the failover;
+  // no Sentinel names a master yet, or every Sentinel is away.
+  /^READONLY /,
+  /All sentinels are unreachable/,
 ];
 
 /** Whether the error means "Redis is unavailable for now" (retrying later may succeed). */

@@ -23,9 +23,19 @@ const describeStatus = (status: number) =>
     400: 'Bad input (VALIDATION_FAILED)',
     401: 'UNAUTHENTICATED',
     403: 'FORBIDDEN',
+    402: 'PAYMENT_DECLINED',
     404: 'Not found',
-    503: 'Not ready',
+    409: 'The state does not allow it (SOLD_OUT, SEAT_UNAVAILABLE, HOLD_EXPIRED, CONFLICT...)',
+    429: 'RATE_LIMITED: retry after Retry-After seconds',
+    503: 'Not ready, OVERLOADED or SHUTTING_DOWN: retry after Retry-After seconds',
   })[status] ?? String(status);
+
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: "Seconds to wait before retrying (the error's retryAfterMs, rounded up)",
+    schema: { type: 'integer' },
+  },
+} as const;
 
 /** OpenAPI 3.1 of the HTTP API, from the zod schemas the handlers parse with (built once per process). */
 export function buildOpenApi(version: string): Record<string, unknown> {
@@ -50,8 +60,9 @@ export function buildOpenApi(version: string): Record<string, unknown> {
         }
       }
     }
-    for (const status of ERROR_STATUSES[route.access]) {
+    for (const status of [...ERROR_STATUSES[route.access], ...(route.errors ?? [])]) {
       responses[String(status)] ??= { description: describeStatus(status), content: { 'application/json': { schema: error } } };
+      if (status === 429 || status === 503) (responses[String(status)] as ResponseConfig).headers = RETRY_AFTER;
     }
     registry.registerPath({
       method: route.method,
@@ -63,6 +74,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
       request: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { query: unwrapObject(route.query) } : {}),
+        ...(route.headers ? { headers: route.headers } : {}),
         ...(route.body ? { body: { required: true, content: { 'application/json': { schema: route.body } } } } : {}),
       },
       responses,

@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import { CreateAccessCodesBody, CreatedAccessCodes } from '../../core/contract/access-codes.js';
 import {
+  ChangePasswordBody,
+  PasswordResetBody,
+  PasswordResetConfirmBody,
+  VerifyEmailBody,
+} from '../../core/contract/accounts.js';
+import { ChallengeReply } from '../../core/contract/challenge.js';
+import {
+  AccessCodeSummary,
+  AdminWaitlistEntry,
+  AuditEntry,
+  AuditQuery,
+  ManagedEvent,
+  ManagedEventListQuery,
+  QueueHealthReply,
+} from '../../core/contract/console.js';
+import {
   AnalyticsQuery,
   AnalyticsReport,
   AuthReply,
@@ -18,25 +34,10 @@ import { MyBooking, MyBookingsQuery } from '../../core/contract/my-bookings.js';
 import { Id } from '../../core/contract/primitives.js';
 import { AdminUser, UpdateUserBody, UserListQuery } from '../../core/contract/users-admin.js';
 import { CreateVenueBody, UpdateVenueBody, Venue, VenueListQuery } from '../../core/contract/venues.js';
+import { bookingHttpRoutes } from './booking-http-api.js';
+import type { HttpRoute } from './http-route.js';
 
-/** Who may call a route: nobody signed in, any user, admins and organizers, admins only. */
-export type Access = 'anyone' | 'user' | 'staff' | 'admin' | 'metrics';
-
-export interface HttpRoute {
-  method: 'get' | 'post' | 'patch' | 'delete';
-  /** OpenAPI form: `{id}`. */
-  path: string;
-  summary: string;
-  tag: string;
-  access: Access;
-  params?: z.AnyZodObject;
-  query?: z.ZodTypeAny;
-  body?: z.ZodTypeAny;
-  /** Status -> reply schema (JSON), `'text'` for text bodies, null for no body. */
-  replies: Record<number, z.ZodTypeAny | 'text' | null>;
-  /** A page announced by a `Link: <...>; rel="next"` header. */
-  paged?: boolean;
-}
+export type { Access, HttpRoute } from './http-route.js';
 
 const IdParams = z.object({ id: Id });
 const CancelledEvent = z.object({
@@ -84,7 +85,7 @@ export const httpRoutes: HttpRoute[] = [
   {
     method: 'post',
     path: '/api/auth/logout',
-    summary: 'Revoke a refresh token',
+    summary: 'End the session of this refresh token everywhere (its tokens refused, its sockets closed)',
     tag: 'auth',
     access: 'anyone',
     body: RefreshBody,
@@ -158,6 +159,62 @@ export const httpRoutes: HttpRoute[] = [
   },
   {
     method: 'get',
+    path: '/api/admin/events',
+    summary: 'Events you manage (admins: all), any status, latest first, with sold and held seats',
+    tag: 'admin events',
+    access: 'staff',
+    query: ManagedEventListQuery,
+    replies: { 200: z.array(ManagedEvent) },
+    paged: true,
+  },
+  {
+    method: 'get',
+    path: '/api/admin/events/{id}/access-codes',
+    summary: 'Access codes of an event: kind, uses and uses left (the codes themselves are not kept)',
+    tag: 'admin events',
+    access: 'staff',
+    params: IdParams,
+    replies: { 200: z.array(AccessCodeSummary) },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/events/{id}/waitlist',
+    summary: 'Open waitlist entries of an event, in line order',
+    tag: 'admin events',
+    access: 'staff',
+    params: IdParams,
+    replies: { 200: z.array(AdminWaitlistEntry) },
+  },
+  {
+    method: 'delete',
+    path: '/api/admin/events/{id}/waitlist/{entryId}',
+    summary: "Take an entry off the waitlist (an outstanding offer's seats go back on sale)",
+    tag: 'admin events',
+    access: 'staff',
+    params: z.object({ id: Id, entryId: Id }),
+    replies: { 204: null },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/queue-health',
+    summary: "What steers admissions: each gateway's hold p95 and database queue",
+    tag: 'admin events',
+    access: 'staff',
+    replies: { 200: QueueHealthReply },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/events/{id}/audit',
+    summary: 'Who changed what in an event, newest first (read-only audit log)',
+    tag: 'admin events',
+    access: 'staff',
+    params: IdParams,
+    query: AuditQuery,
+    replies: { 200: z.array(AuditEntry) },
+    paged: true,
+  },
+  {
+    method: 'get',
     path: '/api/admin/venues',
     summary: 'Venues you manage',
     tag: 'venues',
@@ -202,6 +259,59 @@ export const httpRoutes: HttpRoute[] = [
     access: 'staff',
     params: IdParams,
     replies: { 204: null },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/password',
+    summary: 'Change the password; every other session of the account ends',
+    tag: 'auth',
+    access: 'user',
+    body: ChangePasswordBody,
+    replies: { 204: null },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/password-reset',
+    summary: 'Mail a single-use password-reset link (202 whether or not the account exists)',
+    tag: 'auth',
+    access: 'anyone',
+    body: PasswordResetBody,
+    replies: { 202: z.object({}) },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/password-reset/confirm',
+    summary: "Set a new password from a reset link's token; every session of the account ends",
+    tag: 'auth',
+    access: 'anyone',
+    body: PasswordResetConfirmBody,
+    replies: { 204: null },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/verify-email/request',
+    summary: 'Mail a single-use email verification link',
+    tag: 'auth',
+    access: 'user',
+    replies: { 202: z.object({}) },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/verify-email',
+    summary: "Mark the account's email verified from a link's token",
+    tag: 'auth',
+    access: 'anyone',
+    body: VerifyEmailBody,
+    replies: { 204: null },
+  },
+  {
+    method: 'get',
+    path: '/api/events/{id}/challenge',
+    summary: "A proof-of-work challenge for this event's waiting room, bound to the user",
+    tag: 'waiting room',
+    access: 'user',
+    params: IdParams,
+    replies: { 200: ChallengeReply },
   },
   {
     method: 'get',
@@ -251,6 +361,7 @@ export const httpRoutes: HttpRoute[] = [
     query: AnalyticsQuery,
     replies: { 200: AnalyticsReport },
   },
+  ...bookingHttpRoutes,
   { method: 'get', path: '/health', summary: 'Liveness', tag: 'operations', access: 'anyone', replies: { 200: Health } },
   {
     method: 'get',

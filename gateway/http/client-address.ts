@@ -16,6 +16,22 @@ export function normalizeAddress(raw: string): string {
   return groups ? groups.map((g) => g.toString(16)).join(':') : ip.toLowerCase();
 }
 
+/**
+ * The address as per-address limits count it: an IPv4 address as is, an IPv6 address as its
+ * /64 (`2001:db8:1:2::/64`). One subscriber line or host is usually given a whole /64, so
+ * counting full IPv6 addresses would give each client 2^64 allowances.
+ */
+export function limitAddressOf(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const groups = expandIpv6(address);
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((g) => g.toString(16))
+        .join(':')}::/64`
+    : address;
+}
+
 function expandIpv6(ip: string): number[] | null {
   let text = ip.toLowerCase();
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
@@ -67,4 +83,9 @@ export function clientAddressOf(peer: string, forwardedFor: string | undefined, 
     if (!isTrusted(hop)) return hop;
   }
   return client;
+}
+
+/** The client's address (clientAddressOf) as every per-address limit counts it (limitAddressOf). */
+export function limitedClientAddressOf(peer: string, forwardedFor: string | undefined, isTrusted: IsTrustedProxy): string {
+  return limitAddressOf(clientAddressOf(peer, forwardedFor, isTrusted));
 }

@@ -12,7 +12,9 @@ export function httpErrorReply(error: unknown): { response: HttpResponse; unexpe
     if (err.details !== undefined) error.details = err.details;
     const response: HttpResponse = { status: httpStatusOf[err.code], body: { error } };
     const wait = (err.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+    // Every 429 and 503 says when to come back (a second when the error did not say).
     if (typeof wait === 'number') response.headers = { 'retry-after': String(Math.ceil(wait / 1000)) };
+    else if (response.status === 429 || response.status === 503) response.headers = { 'retry-after': '1' };
     return { response, unexpected: false };
   }
   return {

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../core/auth/access-tokens.js';
 import { AppError } from '../../core/domain/app-error.js';
 import type { Logger } from '../../core/log.js';
+import type { SeatChangeEffects } from '../../core/seat-change-effects.js';
+import { normalizeAddress } from './client-address.js';
 import { httpErrorReply } from './http-error-reply.js';
 import type { HttpHeaderPolicy } from './http-header-policy.js';
 import type { HttpRequest, HttpResponse } from './http-request.js';
@@ -20,6 +22,9 @@ export interface RouterOptions {
   clientAddress?: (peer: string, forwardedFor: string | undefined) => string;
   /** Security and CORS headers for every answer, and the preflight rules. */
   headerPolicy?: HttpHeaderPolicy;
+  /** The after-commit path (gateway/socket/after-seat-change.ts): runs what a route handed to
+   * `req.afterCommit`. */
+  afterCommit: (effects: SeatChangeEffects) => void;
 }
 
 const textDecoder = new TextDecoder();
@@ -123,6 +128,8 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
       });
       const rawParams = paramNames.map((_, i) => uwsReq.getParameter(i) ?? '');
       const requestId = requestIdOf(headers['x-request-id']);
+      const peer = textDecoder.decode(res.getRemoteAddressAsText());
+      const committed: SeatChangeEffects[] = [];
       const request: HttpRequest = {
         method: method === 'del' ? 'DELETE' : method.toUpperCase(),
         path: uwsReq.getUrl(),
@@ -131,14 +138,24 @@ export function createRouter(app: TemplatedApp, options: RouterOptions) {
         headers,
         body: undefined,
         requestId,
-        ip: (options.clientAddress ?? ((peer: string) => peer))(
-          textDecoder.decode(res.getRemoteAddressAsText()),
-          headers['x-forwarded-for'],
-        ),
+        ip: (options.clientAddress ?? ((peer: string) => peer))(peer, headers['x-forwarded-for']),
+        peer: normalizeAddress(peer),
         isSessionEnded: options.isSessionEnded,
+        afterCommit: (effects) => {
+          committed.push(effects);
+        },
       };
       const log = options.log.child({ requestId });
       const finish = (reply: HttpResponse) => {
+        // A route's after-commit path, once, before its answer leaves (and when nobody waits for it).
+        for (const effects of committed.splice(0)) {
+          try {
+            options.afterCommit(effects);
+          } catch (err) {
+            // The change is durable and each effect has its repair: the answer still goes out.
+            log.error({ err, path: request.path }, 'after-commit effects failed');
+          }
+        }
         if (state.aborted) return;
         send(res, reply, requestId, options.headerPolicy?.responseHeaders(headers.origin) ?? []);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;

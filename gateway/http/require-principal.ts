@@ -10,9 +10,3 @@ export function requireUser(req: HttpRequest, secret: string): Principal {
   if (req.isSessionEnded?.(principal)) throw new AppError('UNAUTHENTICATED', 'this session has ended: sign in again');
   return principal;
 }
-
-export function requireAdmin(req: HttpRequest, secret: string): Principal {
-  const principal = requireUser(req, secret);
-  if (principal.role !== 'admin') throw new AppError('FORBIDDEN', 'admins only');
-  return principal;
-}

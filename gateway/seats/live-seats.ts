@@ -11,8 +11,8 @@ import { buildSeatLayout, type SeatLayoutDocument } from '../../core/use-cases/s
 import { findSeatVersions } from '../../core/use-cases/seats/find-seat-versions.js';
 import { type EventSeats, loadEventSeats } from '../../core/use-cases/seats/load-event-seats.js';
 import { sumSeatVersions } from '../../core/use-cases/seats/sum-seat-versions.js';
-import { RawJson } from '../socket/raw-json-parser.js';
-import type { TypedServer } from '../socket/typed-server.js';
+import { RawJson } from '../io/raw-json-parser.js';
+import type { TypedServer } from '../io/typed-server.js';
 
 export interface LiveSeatsOptions {
   seatPushCoalesceMs: number;
@@ -215,6 +215,8 @@ export function createLiveSeats(io: TypedServer, pool: Pool, options: LiveSeatsO
 
   const accept = (m: SeatChangeMessage) => {
     const ev = events.get(m?.eventId);
+    // A layout rewritten before the sale: the next subscribe or layout request loads it afresh.
+    if (ev && m.layoutChanged === true) return drop(ev);
     // Events nobody here watches are not in memory: loading one later reads Postgres anyway.
     if (ev && Array.isArray(m.changes)) receive(ev, m.changes, Number(m.committedAtMs) || Date.now());
   };
@@ -289,7 +291,7 @@ export function createLiveSeats(io: TypedServer, pool: Pool, options: LiveSeatsO
     onMessage,
     /** Changes this gateway committed itself, before they travel through Redis. */
     receiveLocal: accept,
-    /** v1 full map (also `format:'full'`), serialized once per seq. Joins before answering: no
+    /** The full map (also `format:'full'`), serialized once per seq. Joins before answering: no
      * await between joining and reading memory, so no batch can fall in between. */
     async subscribeFull(socket: RoomMember, eventId: string): Promise<RawJson> {
       const ev = await ready(eventId);

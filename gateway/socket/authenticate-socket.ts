@@ -1,8 +1,10 @@
 import type { Principal } from '../../core/auth/access-tokens.js';
 import { verifyAccessToken } from '../../core/auth/access-tokens.js';
 import type { EndedSessions } from '../../core/auth/ended-sessions.js';
+import type { Db } from '../../core/db/pool.js';
 import { isAppError } from '../../core/domain/app-error.js';
 import { isStaff } from '../../core/domain/can-manage.js';
+import { getCurrentActor } from '../../core/use-cases/users/get-current-actor.js';
 
 type Next = (err?: Error) => void;
 interface Handshakeable {
@@ -35,16 +37,22 @@ export function authenticateUser(secret: string, sessions?: EndedSessions) {
   };
 }
 
-/** `/admin`: an admin's or organizer's valid token or nothing (organizers see their own events only). */
-export function authenticateAdmin(secret: string, sessions?: EndedSessions) {
-  return (socket: Handshakeable, next: Next) => {
+/**
+ * `/admin`: an admin's or organizer's valid token or nothing (organizers see their own events
+ * only). The role is the account's role now, read from Postgres (getCurrentActor), never the
+ * token's claim alone.
+ */
+export function authenticateAdmin(secret: string, db: Db, sessions?: EndedSessions) {
+  return async (socket: Handshakeable, next: Next) => {
     try {
       const principal = verifyAccessToken(socket.handshake.auth?.token, secret);
       if (sessions?.isEnded(principal)) return refuse(next, 'UNAUTHENTICATED', 'this session has ended: sign in again');
-      if (!isStaff(principal.role)) return refuse(next, 'FORBIDDEN', 'admins and organizers only');
+      const actor = await getCurrentActor(db, principal);
+      if (!isStaff(actor.role)) return refuse(next, 'FORBIDDEN', 'admins and organizers only');
       socket.data.principal = principal;
       next();
     } catch (err) {
+      if (isAppError(err) && err.code !== 'UNAUTHENTICATED') return refuse(next, 'FORBIDDEN', err.message);
       refuse(next, 'UNAUTHENTICATED', isAppError(err) ? err.message : 'invalid token');
     }
   };

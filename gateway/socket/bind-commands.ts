@@ -3,11 +3,15 @@ import type { z } from 'zod';
 import type { Principal } from '../../core/auth/access-tokens.js';
 import { checkPrincipalLive } from '../../core/auth/check-principal-live.js';
 import type { AckError } from '../../core/contract/ack.js';
-import { parseInput } from '../../core/contract/parse-input.js';
 import { AppError } from '../../core/domain/app-error.js';
+import { needsAdmission, servesCommand, tierOf } from '../../core/domain/gateway-tier.js';
+import { parseInput } from '../../core/domain/parse-input.js';
 import { flushCorkedWrites } from '../../core/redis/coalesce-writes.js';
-import type { AppContext } from '../app-context.js';
+import type { SeatChangeEffects } from '../../core/seat-change-effects.js';
+import type { AppContext } from '../context/app-context.js';
+import type { Admitted } from '../io/command-limits.js';
 import { toAckError } from './ack-error.js';
+import { afterSeatChange } from './after-seat-change.js';
 
 export interface CallContext<S> {
   app: AppContext;
@@ -18,6 +22,9 @@ export interface CallContext<S> {
   /** Epoch ms by which the command is answered (COMMAND_DEADLINE_MS after receipt); work that
    * has not started by then should not start (the hold batcher drops it). */
   deadlineAt: number;
+  /** What a committed seat change leaves to do: the pipeline runs it once, when the handler is
+   * done (answered or failed) and before the answer is sent. */
+  afterCommit(effects: SeatChangeEffects): void;
 }
 
 type Schemas = Record<string, { payload: z.ZodTypeAny; reply: z.ZodTypeAny }>;
@@ -44,9 +51,48 @@ const nextRequestId = () => `${REQUEST_ID_PREFIX}-${(++requestCount).toString(36
 /** A handler as the table holds it: its payload is what its own schema parsed. */
 type AnyHandler<S> = (payload: unknown, call: CallContext<S>) => Promise<unknown>;
 
-interface BindableSocket {
+/** Who sends a command: a socket, or an HTTP request made to look like one (principal, address). */
+export interface CommandCaller {
   data: { principal: Principal | null; address?: string };
+}
+
+interface BindableSocket extends CommandCaller {
   onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
+  disconnect(close?: boolean): unknown;
+}
+
+export type Answer = { ok: true; data: unknown } | { ok: false; error: AckError };
+
+/**
+ * Runs one command by name for a caller and hands its one answer to `deliver`: the pipeline every
+ * transport shares (sockets, and the HTTP booking routes): refuse during shutdown, check the
+ * session, limits (per connection, and per user and per address across gateways and transports),
+ * refuse a command of the other tier, parse with the contract, on a shop gateway check the
+ * admission of a seat map or hold (core/domain/gateway-tier.ts), run the handler (waiting-room commands in the waiting lane), measure,
+ * translate the error, answer OVERLOADED at the deadline. False for an unknown command.
+ */
+export function createCommandRunner<C extends Schemas, S extends CommandCaller>(
+  app: AppContext,
+  schemas: C,
+  handlers: Handlers<C, S>,
+): (name: string, caller: S, input: unknown, deliver: (a: Answer) => void) => boolean {
+  const table = new Map<string, Command<S>>(
+    (Object.keys(schemas) as (keyof C & string)[]).map((name) => [
+      name,
+      {
+        name,
+        schema: (schemas[name] as C[keyof C]).payload,
+        handler: handlers[name] as AnyHandler<S> | undefined,
+        record: commandSeries(app.metrics, name),
+      },
+    ]),
+  );
+  return (name, caller, input, deliver) => {
+    const command = table.get(name);
+    if (!command) return false;
+    runCommand(app, caller, command, input, deliver);
+    return true;
+  };
 }
 
 /**
@@ -60,23 +106,41 @@ export function bindCommands<C extends Schemas, S extends BindableSocket>(
   schemas: C,
   handlers: Handlers<C, S>,
 ): (socket: S) => void {
-  const table = new Map<string, Command<S>>(
-    (Object.keys(schemas) as (keyof C & string)[]).map((name) => [
-      name,
-      {
-        name,
-        schema: (schemas[name] as C[keyof C]).payload,
-        handler: handlers[name] as AnyHandler<S> | undefined,
-        record: commandSeries(app.metrics, name),
-      },
-    ]),
-  );
+  const run = createCommandRunner(app, schemas, handlers);
   return (socket) => {
     socket.onAny((name: string, ...args: unknown[]) => {
-      const command = table.get(name);
-      if (command) runCommand(app, socket, command, args);
+      const ack = args[args.length - 1];
+      if (
+        typeof ack === 'function' &&
+        args.length <= 2 &&
+        run(name, socket, args.length === 2 ? args[0] : undefined, ack as (a: Answer) => void)
+      )
+        return;
+      chargeUnanswered(app, socket, String(name));
     });
   };
+}
+
+/**
+ * A frame that gets no answer (no ack, or no such command) still costs its sender the allowance
+ * of a command: otherwise a flood of them is parsed for free. There is no ack to carry a
+ * refusal, so a sender past its allowance is disconnected (its client reconnects, as after any
+ * drop); everyone else's allowance is untouched.
+ */
+function chargeUnanswered(app: AppContext, socket: BindableSocket, name: string): void {
+  const limits = app.commandLimits;
+  if (!limits) return;
+  try {
+    const admitted = limits.admit(socket, name);
+    if (!(admitted instanceof Promise)) limits.release(admitted);
+    else
+      admitted.then(
+        (a) => limits.release(a),
+        () => socket.disconnect(true),
+      );
+  } catch {
+    socket.disconnect(true);
+  }
 }
 
 interface Command<S> {
@@ -87,46 +151,164 @@ interface Command<S> {
   record: (outcome: string, seconds: number) => void;
 }
 
-function runCommand<S extends BindableSocket>(app: AppContext, socket: S, command: Command<S>, args: unknown[]): void {
-  const { name, schema, handler } = command;
-  const ack = args[args.length - 1];
-  if (typeof ack !== 'function' || args.length > 2) return;
-  const started = process.hrtime.bigint();
-  const finished = app.holdHealth?.begin(name) ?? (() => {});
-  const requestId = nextRequestId();
-  const reply = answerOnce(ack as (a: unknown) => void, app, command.record, started, finished);
-  const call: CallContext<S> = {
-    app,
-    socket,
-    requestId,
-    deadlineAt: Date.now() + app.config.commandDeadlineMs,
-    user: () => {
-      const p = socket.data.principal;
-      if (!p) throw new AppError('UNAUTHENTICATED', 'this command needs a signed-in user');
-      return p;
-    },
-  };
-  const run = async () => {
+function runCommand<S extends CommandCaller>(
+  app: AppContext,
+  socket: S,
+  command: Command<S>,
+  input: unknown,
+  deliver: (a: Answer) => void,
+): void {
+  const run = new CommandRun(app, socket, command, deliver);
+  const work = WAITING_ROOM_COMMANDS.has(command.name) ? app.waitingLane.run(() => run.execute(input)) : run.execute(input);
+  app.inFlight.track(work).then(
+    (data) => run.reply({ ok: true, data }),
+    (err: unknown) => run.fail(err),
+  );
+}
+
+const noOutcome = (_outcome: string) => {};
+
+/**
+ * One command from receipt to its one answer, and the handler's `call`: state in fields and
+ * methods on the prototype, so a command allocates one object (and its deadline timer) instead
+ * of a closure per step (allocation and garbage collection were a tenth of a gateway's CPU in
+ * a burst of holds).
+ */
+class CommandRun<S extends CommandCaller> implements CallContext<S> {
+  readonly requestId = nextRequestId();
+  readonly deadlineAt: number;
+  private readonly startedMs = performance.now();
+  private readonly finished: (outcome: string) => void;
+  private readonly timer: NodeJS.Timeout;
+  private committed: SeatChangeEffects[] | null = null;
+  private admitted: Admitted | null = null;
+  private answered = false;
+
+  constructor(
+    readonly app: AppContext,
+    readonly socket: S,
+    private readonly command: Command<S>,
+    private readonly deliver: (a: Answer) => void,
+  ) {
+    this.finished = app.holdHealth?.begin(command.name) ?? noOutcome;
+    this.deadlineAt = Date.now() + app.config.commandDeadlineMs;
+    this.timer = setTimeout(answerLate, app.config.commandDeadlineMs, this);
+  }
+
+  user(): Principal {
+    const p = this.socket.data.principal;
+    if (!p) throw new AppError('UNAUTHENTICATED', 'this command needs a signed-in user');
+    return p;
+  }
+
+  afterCommit(effects: SeatChangeEffects): void {
+    if (this.committed) this.committed.push(effects);
+    else this.committed = [effects];
+  }
+
+  /** Shutdown, session, limits, tier, parse, admission, handler (see createCommandRunner). */
+  async execute(input: unknown): Promise<unknown> {
+    const { app, socket, command } = this;
+    const { name } = command;
+    // Waited in the waiting lane past its deadline: it was answered OVERLOADED and its client
+    // retries, so doing it now is work for nobody (under overload, the work that keeps the
+    // overload going). Not started at all; nothing changed.
+    if (this.answered) throw new AppError('OVERLOADED', 'the command waited past its deadline', undefined, true);
     if (app.isShuttingDown()) throw new AppError('SHUTTING_DOWN', 'server is shutting down');
     checkPrincipalLive(socket.data.principal, app.endedSessions, app.now().getTime());
-    // Limits before parsing: garbage costs the sender its allowance like anything else.
-    const release = await app.commandLimits?.admit(socket, name);
-    try {
-      const payload = parseInput(schema, args.length === 2 ? args[0] : undefined);
-      if (!handler) throw new AppError('INTERNAL', `${name} is not available`, undefined, false);
-      return await handler(payload, call);
-    } finally {
-      release?.();
+    // Limits before parsing: garbage costs the sender its allowance like anything else. Counted
+    // in memory they answer at once: no await, the command goes on in this same turn.
+    const limits = app.commandLimits;
+    if (limits) {
+      const admitted = limits.admit(socket, name);
+      this.admitted = admitted instanceof Promise ? await admitted : admitted;
     }
-  };
-  const lane = WAITING_ROOM_COMMANDS.has(name) ? app.waitingLane.run(run) : run();
-  app.inFlight.track(lane).then(
-    (data) => reply({ ok: true, data }),
-    (err: unknown) => {
-      const { error, unexpected } = toAckError(err);
-      if (unexpected) app.log.error({ err, requestId, command: name }, 'unhandled error in command');
-      reply({ ok: false, error });
+    try {
+      const { gatewayRole } = app.config;
+      if (!servesCommand(gatewayRole, name)) throw wrongTier(app, name);
+      const payload = parseInput(command.schema, input);
+      if (!command.handler) throw new AppError('INTERNAL', `${name} is not available`, undefined, false);
+      if (needsAdmission(gatewayRole, name)) {
+        const { eventId } = payload as { eventId: string };
+        await app.admissionPasses?.requireAdmitted({ userId: this.user().userId, eventId }, app.now());
+      }
+      return await command.handler(payload, this);
+    } finally {
+      const admitted = this.admitted;
+      this.admitted = null;
+      if (admitted) limits?.release(admitted);
+    }
+  }
+
+  fail(err: unknown): void {
+    const { error, unexpected } = toAckError(err);
+    if (unexpected)
+      this.app.log.error({ err, requestId: this.requestId, command: this.command.name }, 'unhandled error in command');
+    this.reply({ ok: false, error });
+  }
+
+  /** The after-commit path of every command, once, the same way: before the answer leaves (a
+   * process killed right after acknowledging has handed its changes to Redis already). */
+  reply(a: Answer): void {
+    const committed = this.committed;
+    this.committed = null;
+    if (committed) {
+      for (const e of committed) {
+        try {
+          afterSeatChange(this.app, e);
+        } catch (err) {
+          // The change is durable and each effect has its repair: the answer still goes out.
+          this.app.log.error({ err, requestId: this.requestId, command: this.command.name }, 'after-commit effects failed');
+        }
+      }
+    }
+    this.answer(a);
+  }
+
+  /**
+   * The one ack of a command, measured once: its result, or OVERLOADED at the deadline if the
+   * work is still running (it may still commit; a retry with the same idempotency key gets its reply).
+   */
+  answer(a: Answer): void {
+    if (this.answered) return;
+    this.answered = true;
+    clearTimeout(this.timer);
+    const outcome = a.ok ? 'ok' : a.error.code;
+    this.finished(outcome);
+    this.command.record(outcome, (performance.now() - this.startedMs) / 1000);
+    // What the command published (its seat changes) leaves before its answer does.
+    flushCorkedWrites();
+    this.deliver(a);
+  }
+}
+
+/** Past its deadline a command is answered OVERLOADED; a client retries after this long. */
+const DEADLINE_RETRY_AFTER_MS = 1000;
+
+function answerLate(run: { answer(a: Answer): void }): void {
+  run.answer({
+    ok: false,
+    error: {
+      code: 'OVERLOADED',
+      message: 'the command did not finish in time; retry with the same idempotency key',
+      retryable: true,
+      details: { retryAfterMs: DEADLINE_RETRY_AFTER_MS },
     },
+  });
+}
+
+/**
+ * A command of the other tier: FORBIDDEN, not retryable here, with the tier that runs it (and
+ * for a shop command the shop's URL, when this deployment names one).
+ */
+function wrongTier(app: AppContext, name: string): AppError {
+  const tier = tierOf(name);
+  const shopUrl = tier === 'shop' ? app.config.shopUrl : null;
+  return new AppError(
+    'FORBIDDEN',
+    `${name} is served by the ${tier} tier, not by this ${app.config.gatewayRole} gateway`,
+    { tier, ...(shopUrl ? { shopUrl } : {}) },
+    false,
   );
 }
 
@@ -147,45 +329,4 @@ function commandSeries(metrics: AppContext['metrics'], name: string): Command<un
     counter.inc();
     latency.observe(seconds);
   };
-}
-
-/** Past its deadline a command is answered OVERLOADED; a client retries after this long. */
-const DEADLINE_RETRY_AFTER_MS = 1000;
-
-/**
- * The one ack of a command, measured once: its result, or OVERLOADED at the deadline if the work
- * is still running (it may still commit; a retry with the same idempotency key gets its reply).
- */
-function answerOnce(
-  ack: (a: unknown) => void,
-  app: AppContext,
-  record: Command<unknown>['record'],
-  started: bigint,
-  finished: () => void,
-): (a: { ok: true; data: unknown } | { ok: false; error: AckError }) => void {
-  let answered = false;
-  const send = (a: { ok: true; data: unknown } | { ok: false; error: AckError }) => {
-    if (answered) return;
-    answered = true;
-    clearTimeout(timer);
-    finished();
-    record(a.ok ? 'ok' : a.error.code, Number(process.hrtime.bigint() - started) / 1e9);
-    // What the command published (its seat changes) leaves before its answer does.
-    flushCorkedWrites();
-    ack(a);
-  };
-  const timer = setTimeout(
-    () =>
-      send({
-        ok: false,
-        error: {
-          code: 'OVERLOADED',
-          message: 'the command did not finish in time; retry with the same idempotency key',
-          retryable: true,
-          details: { retryAfterMs: DEADLINE_RETRY_AFTER_MS },
-        },
-      }),
-    app.config.commandDeadlineMs,
-  );
-  return send;
 }

@@ -2,7 +2,7 @@ import {
   forgetInstanceConnections,
   reportInstanceConnections,
 } from '../../core/use-cases/analytics/report-instance-connections.js';
-import type { AppContext } from '../app-context.js';
+import type { AppContext } from '../context/app-context.js';
 
 /**
  * This gateway's connection count into Redis once per analytics interval (the heartbeat the

@@ -2,8 +2,8 @@ import { AppError } from '../../core/domain/app-error.js';
 import { isStaff } from '../../core/domain/can-manage.js';
 import { assertManagesEvent } from '../../core/use-cases/catalog/assert-manages-event.js';
 import { getCurrentActor } from '../../core/use-cases/users/get-current-actor.js';
+import type { AdminSocket } from '../io/typed-server.js';
 import type { CallContext } from './bind-commands.js';
-import type { AdminSocket } from './typed-server.js';
 
 type AdminHandler = (payload: never, call: CallContext<AdminSocket>) => Promise<unknown>;
 
@@ -18,15 +18,13 @@ export function scopeAdminHandlers<H extends Record<string, AdminHandler | undef
   for (const [name, handler] of Object.entries(handlers)) {
     if (!handler) continue;
     scoped[name] = async (payload, call) => {
-      const principal = call.user();
-      if (principal.role !== 'admin') {
-        const actor = await getCurrentActor(call.app.pool, principal);
-        if (!isStaff(actor.role)) throw new AppError('FORBIDDEN', 'admins and organizers only');
-        if (actor.role !== 'admin') {
-          const eventId = (payload as { eventId?: string }).eventId;
-          if (!eventId) throw new AppError('FORBIDDEN', 'organizers must name one of their events');
-          await assertManagesEvent(call.app.pool, actor, eventId);
-        }
+      // Every command, admins too: the token's role claim alone grants nothing.
+      const actor = await getCurrentActor(call.app.pool, call.user());
+      if (!isStaff(actor.role)) throw new AppError('FORBIDDEN', 'admins and organizers only');
+      if (actor.role !== 'admin') {
+        const eventId = (payload as { eventId?: string }).eventId;
+        if (!eventId) throw new AppError('FORBIDDEN', 'organizers must name one of their events');
+        await assertManagesEvent(call.app.pool, actor, eventId);
       }
       return handler(payload, call);
     };

@@ -18,7 +18,7 @@ export interface ScenarioSettings {
   /** Waitlisted users wait for an offer until this epoch ms. */
   waitlistUntil: number;
   /** compact: users watch availability while waiting and take the compact seat state once
-   * admitted, as a frontend does (v1.1); full: every socket holds the v1 full map all along. */
+   * admitted, as a frontend does; full: every socket holds the full map all along. */
   format: SeatMapFormat;
 }
 
@@ -44,6 +44,9 @@ export interface ClientProcessSetup {
   observers: number;
   eventId: string;
   connectConcurrency: number;
+  /** Two tiers: the gateways are the queue tier; admitted users follow `shopUrl` with a second
+   * socket, and observers watch availability until they are admitted (seat maps are the shop's). */
+  tiered: boolean;
 }
 
 export type ToClient =

@@ -22,6 +22,8 @@ const defaults = {
   ramp: '3',
   gateways: '2',
   workers: '1',
+  tiered: 'false',
+  'queue-nice': '10',
   'clients-per-process': '7000',
   observers: '10',
   'confirm-rate': '0.85',
@@ -40,15 +42,20 @@ const HELP = `npm run bench -- [--name value]
   --duration S             the sale phase ends after S seconds (default ${defaults.duration})
   --ramp S                 spread the users' queue joins over S seconds (default ${defaults.ramp})
   --gateways N --workers N (default 2 and 1)
+  --tiered true            two tiers: the gateways serve the queue (at nice 10), one more gateway the
+                           shop; admitted users follow the admission's shopUrl with a second socket
+  --queue-nice N           niceness of the queue tier when tiered (default 10; 0 to compare)
   --clients-per-process N  sockets per load-generator process, at most 19000 (default ${defaults['clients-per-process']})
   --observers N            sockets per client process that record seat pushes for fan-out lag (default ${defaults.observers})
   --confirm-rate F --think-ms LO-HI   share of holds confirmed (rest released), think time before it
   --pg-pool N              Postgres pool per gateway/worker (default ${defaults['pg-pool']})
   --pgbench-seconds S      pgbench -N duration, 0 to skip (default ${defaults['pgbench-seconds']}); --pgbench-scale N
   --format compact|full    seat map: compact (default; waiting users watch availability, buyers take the
-                           compact state once admitted, as a frontend does) or full (v1 map on every socket)
+                           compact state once admitted, as a frontend does) or full (the full map on every socket)
   --cpu-prof DIR           every gateway and worker writes a V8 CPU profile into DIR when it stops
                            (read it with: npx tsx scripts/summarize-cpu-profile.ts DIR/*.cpuprofile)
+  --challenge              the event asks a proof of work at the door: every user solves it (altcha-lib)
+                           before joining; its solve times are the challenge:solve line of the acks
   --env KEY=VALUE          extra environment for every gateway and worker (repeatable), e.g. to compare a setting
   --out DIR                where to write the report (default load-tests/results/<time>)
 Env: BENCH_DATABASE_URL (an admin connection, default postgres://postgres@127.0.0.1:5432/postgres),
@@ -58,10 +65,11 @@ const { values: parsed } = parseArgs({
   options: {
     ...Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { type: 'string' as const, default: v }])),
     help: { type: 'boolean', default: false },
+    challenge: { type: 'boolean', default: false },
     env: { type: 'string', multiple: true, default: [] },
   },
 });
-const values = parsed as Record<keyof typeof defaults, string> & { help: boolean; env: string[] };
+const values = parsed as Record<keyof typeof defaults, string> & { help: boolean; challenge: boolean; env: string[] };
 const extraEnv: Record<string, string> = {};
 for (const pair of values.env) {
   const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
@@ -100,6 +108,8 @@ const report = await runBench({
   rampSeconds: num('ramp'),
   gateways: num('gateways'),
   workers: num('workers'),
+  tiered: values.tiered === 'true',
+  queueNice: num('queue-nice'),
   clientsPerProcess: num('clients-per-process'),
   observersPerProcess: num('observers'),
   confirmRate: num('confirm-rate'),
@@ -108,6 +118,7 @@ const report = await runBench({
   pgbenchSeconds: num('pgbench-seconds'),
   pgbenchScale: num('pgbench-scale'),
   format: values.format === 'full' ? 'full' : 'compact',
+  challenge: values.challenge,
   cpuProfileDir: values['cpu-prof'] || undefined,
   env: extraEnv,
   adminDatabaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',

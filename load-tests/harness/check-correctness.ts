@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { findWritableUrl } from '../../core/db/host-locator.js';
 import type { AckedBooking, AckedHold } from './bench-types.js';
 
 export interface CorrectnessVerdict {
@@ -32,7 +33,7 @@ export async function checkCorrectness(
   holds: AckedHold[],
   bookings: AckedBooking[],
 ): Promise<CorrectnessVerdict> {
-  const db = new pg.Client({ connectionString: databaseUrl });
+  const db = new pg.Client({ connectionString: await findWritableUrl(databaseUrl) });
   await db.connect();
   const examples: string[] = [];
   const note = (s: string) => {

@@ -18,6 +18,7 @@ const STATUS_OF: Record<string, string> = { a: 'available', h: 'held', s: 'sold'
 let gatewayUrl = '';
 
 function listenerFor(user: { admitted: SaleUser['admitted']; offers: SaleUser['offers'] }, observed?: Record<string, number[]>) {
+  // A user's pushes reach each of its sockets: the shop's listener records seat pushes only.
   return (name: string, raw: string) => {
     rec.push(name);
     if (name === 'seats:changed' || name === 'seats:delta') {
@@ -43,11 +44,17 @@ function listenerFor(user: { admitted: SaleUser['admitted']; offers: SaleUser['o
   };
 }
 
+let tiered = false;
+
 async function connectAll(setup: ClientProcessSetup): Promise<void> {
+  tiered = setup.tiered;
   let next = 0;
   const one = async (i: number) => {
     const u = setup.users[i] as ClientProcessSetup['users'][number];
-    const waiters = { admitted: new PushWaiter<{ admissionToken: string; at: number }>(), offers: new PushWaiter<any>() };
+    const waiters = {
+      admitted: new PushWaiter<{ admissionToken: string; shopUrl?: string; at: number }>(),
+      offers: new PushWaiter<any>(),
+    };
     let observed: Record<string, number[]> | undefined;
     if (i < setup.observers) {
       observed = {};
@@ -55,9 +62,13 @@ async function connectAll(setup: ClientProcessSetup): Promise<void> {
     }
     const url = setup.gatewayUrls[(setup.offset + i) % setup.gatewayUrls.length] as string;
     gatewayUrl ||= url;
+    const openShop = async (shopUrl: string) =>
+      new URL(shopUrl).origin === new URL(url).origin
+        ? null
+        : connectEio(shopUrl, u.token, listenerFor({ admitted: new PushWaiter(), offers: new PushWaiter() }, observed));
     try {
       const socket = await connectEio(url, u.token, listenerFor(waiters, observed));
-      users.push({ id: u.id, socket, ...waiters, observer: observed !== undefined, seatMap: false });
+      users.push({ id: u.id, socket, shop: null, openShop, ...waiters, observer: observed !== undefined, seatMap: false });
     } catch (err) {
       if (failures.length < 20) failures.push(String((err as Error).message ?? err));
       else failures.push('');
@@ -70,7 +81,7 @@ async function connectAll(setup: ClientProcessSetup): Promise<void> {
 }
 
 /**
- * Before the sale. full: every socket takes the v1 full seat map. compact (a frontend's way):
+ * Before the sale. full: every socket takes the full seat map. compact (a frontend's way):
  * waiting users watch availability only; observers take the compact seat state (they measure
  * fan-out); the others take it once admitted (flash-sale-user.ts).
  */
@@ -83,7 +94,8 @@ async function subscribeAll(eventId: string, concurrency: number, format: SeatMa
   const lanes = Array.from({ length: Math.min(concurrency, users.length) }, async () => {
     while (next < users.length) {
       const u = users[next++] as SaleUser;
-      if (format === 'full' || u.observer) await subscribeSeatMap(u, rec, eventId, format);
+      // Tiered: seat maps are the shop's, for admitted users; everyone waits with availability.
+      if (!tiered && (format === 'full' || u.observer)) await subscribeSeatMap(u, rec, eventId, format);
       else {
         const sub = await u.socket.emit('availability:subscribe', { eventId }, { skipReply: true });
         rec.sample('availability:subscribe', sub.sentAt, sub.ackAt - sub.sentAt, sub.ack.ok ? '' : (sub.ack.error?.code ?? '?'));
@@ -115,7 +127,10 @@ process.on('message', (m: ToClient) => {
   } else if (m.type === 'go') {
     go(m.scenario).then(() => send({ type: 'result', result: rec.result(users.length, failures.filter(Boolean)) }), fail);
   } else if (m.type === 'finish') {
-    for (const u of users) u.socket.close();
+    for (const u of users) {
+      u.socket.close();
+      u.shop?.close();
+    }
     process.disconnect?.();
     setTimeout(() => process.exit(0), 100).unref();
   }

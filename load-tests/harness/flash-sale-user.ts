@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Challenge, solveChallengeProof } from '../../core/contract/challenge.js';
 import type { ScenarioSettings } from './bench-types.js';
 import type { ClientRecorder } from './client-recorder.js';
 import type { EioClient, EmitResult } from './eio-client.js';
@@ -6,10 +7,10 @@ import type { EioClient, EmitResult } from './eio-client.js';
 /** Error codes each command may answer in a flash sale without anything being wrong. */
 const EXPECTED: Record<string, ReadonlySet<string>> = {
   'seats:hold': new Set(['SOLD_OUT', 'SEAT_UNAVAILABLE']),
-  // NOT_ADMITTED (seats_available): seats freed up again since the hold failed (PROTOCOL v1.1 waitlist).
+  // NOT_ADMITTED (seats_available): seats freed up again since the hold failed (PROTOCOL "Waitlist").
   'waitlist:join': new Set(['SOLD_OUT', 'NOT_ADMITTED']),
-  // v1.1: a user who arrives once nothing is left to sell.
-  'queue:join': new Set(['SOLD_OUT']),
+  // A user who arrives once nothing is left to sell; the door's first answer when it asks for work.
+  'queue:join': new Set(['SOLD_OUT', 'CHALLENGE_REQUIRED']),
 };
 const MAX_RETRIES = 5;
 
@@ -51,8 +52,13 @@ export class PushWaiter<T> {
 
 export interface SaleUser {
   id: string;
+  /** The socket it connected with (the queue tier when tiered). */
   socket: EioClient;
-  admitted: PushWaiter<{ admissionToken: string; at: number }>;
+  /** The shop tier's socket, once an admission named one (PROTOCOL `shopUrl`). */
+  shop: EioClient | null;
+  /** Opens a socket at a shop URL; resolves null when it is where `socket` already is. */
+  openShop: (shopUrl: string) => Promise<EioClient | null>;
+  admitted: PushWaiter<{ admissionToken: string; shopUrl?: string; at: number }>;
   offers: PushWaiter<{ holdId: string; seats: { id: string }[] }>;
   /** Records every seat push it gets (fan-out lag). */
   observer: boolean;
@@ -60,10 +66,14 @@ export interface SaleUser {
   seatMap: boolean;
 }
 
+/** Waiting-room commands go where the user waits; the rest to the shop once there is one. */
+const socketFor = (user: SaleUser, command: string): EioClient =>
+  command.startsWith('queue:') ? user.socket : (user.shop ?? user.socket);
+
 /** Takes the seat map in the sale's format (the reply is only checked, not parsed). */
 export async function subscribeSeatMap(user: SaleUser, rec: ClientRecorder, eventId: string, format: 'compact' | 'full') {
   const payload = format === 'compact' ? { eventId, format } : { eventId };
-  const sub = await user.socket.emit('seats:subscribe', payload, { skipReply: true });
+  const sub = await socketFor(user, 'seats:subscribe').emit('seats:subscribe', payload, { skipReply: true });
   rec.sample('seats:subscribe', sub.sentAt, sub.ackAt - sub.sentAt, sub.ack.ok ? '' : (sub.ack.error?.code ?? '?'));
   if (!sub.ack.ok) rec.unexpected(`seats:subscribe ${sub.ack.error?.code}`);
   else user.seatMap = true;
@@ -78,7 +88,7 @@ async function call(
   s: ScenarioSettings,
 ): Promise<EmitResult> {
   for (let attempt = 0; ; attempt++) {
-    const r = await user.socket.emit(name, payload);
+    const r = await socketFor(user, name).emit(name, payload);
     const code = r.ack.ok ? '' : (r.ack.error?.code ?? 'MALFORMED_ACK');
     rec.sample(name, r.sentAt, r.ackAt - r.sentAt, code);
     if (r.ack.ok) return r;
@@ -87,10 +97,36 @@ async function call(
       if (!EXPECTED[name]?.has(code)) rec.unexpected(`${name} ${code}: ${r.ack.error?.message ?? ''}`);
       return r;
     }
-    // OVERLOADED says when to come back (PROTOCOL v1.1); otherwise back off exponentially.
+    // OVERLOADED says when to come back (retryAfterMs); otherwise back off exponentially.
     const retryAfterMs = Number(r.ack.error?.details?.retryAfterMs);
     await sleep(Math.max(Number.isFinite(retryAfterMs) ? retryAfterMs : 0, 50 * 2 ** attempt) + Math.random() * 50);
   }
+}
+
+/**
+ * queue:join as a client does at an event that asks for a proof of work: the CHALLENGE_REQUIRED
+ * answer carries a challenge, solved with altcha-lib (timed as `challenge:solve`), then the join
+ * again with the proof. A fresh challenge in answer to a proof (it expired, or the work rose) is
+ * solved once more; a third refusal is a failure.
+ */
+async function joinThroughDoor(user: SaleUser, rec: ClientRecorder, s: ScenarioSettings): Promise<EmitResult> {
+  let join = await call(user, rec, 'queue:join', { eventId: s.eventId }, s);
+  for (let proofs = 0; !join.ack.ok && join.ack.error?.code === 'CHALLENGE_REQUIRED'; proofs++) {
+    const challenge = Challenge.safeParse(join.ack.error.details?.challenge);
+    if (proofs >= 2 || !challenge.success) {
+      rec.unexpected(`queue:join CHALLENGE_REQUIRED ${proofs >= 2 ? 'after two proofs' : 'without a challenge to solve'}`);
+      return join;
+    }
+    const started = Date.now();
+    const proof = await solveChallengeProof(challenge.data);
+    rec.sample('challenge:solve', started, Date.now() - started, proof ? '' : 'UNSOLVED');
+    if (!proof) {
+      rec.unexpected('challenge: no number solves it');
+      return join;
+    }
+    join = await call(user, rec, 'queue:join', { eventId: s.eventId, proof }, s);
+  }
+  return join;
 }
 
 async function confirmOrRelease(
@@ -124,17 +160,28 @@ async function confirmOrRelease(
  */
 export async function runFlashSaleUser(user: SaleUser, rec: ClientRecorder, s: ScenarioSettings): Promise<void> {
   await sleep(Math.random() * s.rampMs);
-  const join = await call(user, rec, 'queue:join', { eventId: s.eventId }, s);
+  const join = await joinThroughDoor(user, rec, s);
   if (!join.ack.ok) return;
-  const reply = join.ack.data as { state: string; admissionToken?: string; position?: number | null };
+  const reply = join.ack.data as { state: string; admissionToken?: string; shopUrl?: string; position?: number | null };
   let token = reply.admissionToken;
+  let shopUrl = reply.shopUrl;
   const admission = rec.admission(user.id, join.ackAt, reply.position ?? null, reply.state === 'admitted');
   if (token) admission.admittedAt = join.ackAt;
   else {
     const pushed = await user.admitted.wait(s.deadlineAt);
     if (!pushed) return;
     token = pushed.admissionToken;
+    shopUrl = pushed.shopUrl;
     admission.admittedAt = pushed.at;
+  }
+  // Two tiers: the admission names the shop; the seat commands go there from now on.
+  if (shopUrl && !user.shop) {
+    try {
+      user.shop = await user.openShop(shopUrl);
+    } catch (err) {
+      rec.unexpected(`shop connect: ${(err as Error).message}`);
+      return;
+    }
   }
   // Admitted: the buyer's page now shows the seats (a waiting page showed availability only).
   if (!user.seatMap) await subscribeSeatMap(user, rec, s.eventId, s.format);

@@ -1,11 +1,14 @@
 import { availableParallelism } from 'node:os';
 import type { BenchReport } from './run-bench.js';
+import type { Percentiles } from './summarize-run.js';
 
 const n = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 
 /** The short Markdown summary printed after a run and written next to the JSON. */
 export function formatReport(r: BenchReport): string {
   const c = r.correctness;
+  const h = r.holdPhases;
+  const phase = (p: Percentiles) => `${n(p.p99, 0)} ms (p50 ${n(p.p50, 0)}, ${p.count} acks)`;
   const lines = [
     `### Flash-sale bench, ${r.startedAt}`,
     '',
@@ -21,6 +24,7 @@ export function formatReport(r: BenchReport): string {
     `| holds per second (mean / peak 1 s) | ${n(r.sale.holdsPerSecond)} / ${r.sale.peakHoldsPerSecond} |`,
     `| confirms per second | ${n(r.sale.confirmsPerSecond)} |`,
     `| pgbench -N | ${r.pgbench ? `${n(r.pgbench.tps, 0)} tps; holds/s ÷ pgbench = ${n(r.pgbench.holdsRatio, 3)}` : 'skipped'} |`,
+    `| hold p99: opening ${h.openingSeconds} s / after (target: opening ≤ 2 × after and ≤ 500 ms) | ${phase(h.opening)} / ${phase(h.after)}; ratio ${h.p99Ratio === null ? '–' : n(h.p99Ratio, 2)} |`,
     `| fan-out lag p50 / p99 (${r.fanout.observers} observer sockets, ${r.fanout.count} samples) | ${n(r.fanout.p50)} / ${n(r.fanout.p99)} ms (max ${n(r.fanout.max)}, missed ${r.fanout.missed}) |`,
     `| admissions: measured vs configured | ${n(r.admission.measuredPerSecond)} /s vs ${n(r.admission.configuredPerSecond)} /s (${r.admission.admitted} admitted, ${r.admission.immediate} at once) |`,
     `| fairness displacement max / p99 (${r.admission.waited} waited) | ${r.admission.maxDisplacement} / ${r.admission.p99Displacement} |`,
@@ -48,7 +52,9 @@ export function formatReport(r: BenchReport): string {
     for (const p of r.saleCpu) byRole.set(p.role, (byRole.get(p.role) ?? 0) + p.cpuSeconds);
     lines.push(
       '',
-      `CPU during the ${n(r.sale.seconds)} s sale (the machine has ${n(availableParallelism() * r.sale.seconds)} core-seconds in that time): ${[...byRole].map(([role, sec]) => `${role}s ${n(sec)} s`).join(', ')}.`,
+      `CPU during the ${n(r.sale.seconds)} s sale (the machine has ${n(availableParallelism() * r.sale.seconds)} core-seconds in that time): ${[...byRole].map(([role, sec]) => `${role} ${n(sec)} s`).join(', ')}.`,
+      '',
+      `CPU per successful hold (${r.sale.holdsOk} holds; each also brings its confirm or release, joins, pushes): ${[...byRole].map(([role, sec]) => `${role} ${((sec * 1000) / Math.max(1, r.sale.holdsOk)).toFixed(2)} ms`).join(', ')}.`,
     );
   }
   if (c.examples.length) lines.push('', 'Violations:', ...c.examples.map((e) => `- ${e}`));

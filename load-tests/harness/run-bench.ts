@@ -10,6 +10,7 @@ import type {
   ToClient,
 } from './bench-types.js';
 import { type CorrectnessVerdict, checkCorrectness } from './check-correctness.js';
+import { isPostgresOf, isRedis, startCpuWindow } from './cpu-accounting.js';
 import { measurePgbench, type PgbenchResult } from './measure-pgbench.js';
 import { readCpuMs, readServerAcks, type ServerAck } from './read-server-figures.js';
 import { seedUsers } from './seed-users.js';
@@ -18,6 +19,8 @@ import {
   ackLatencies,
   fairness,
   fanoutLag,
+  type HoldPhases,
+  holdPhases,
   mergeResults,
   type Percentiles,
   type TimelinePoint,
@@ -35,6 +38,10 @@ export interface BenchOptions {
   rampSeconds: number;
   gateways: number;
   workers: number;
+  /** Two tiers on this machine: the `gateways` are the queue tier (nice 10), one more the shop. */
+  tiered: boolean;
+  /** The queue tier's niceness when tiered (10 by default). */
+  queueNice?: number;
   clientsPerProcess: number;
   observersPerProcess: number;
   confirmRate: number;
@@ -44,6 +51,8 @@ export interface BenchOptions {
   pgbenchScale: number;
   /** Seat-map format of the sale (compact: availability while waiting, compact once admitted). */
   format: SeatMapFormat;
+  /** The event asks a proof of work at the door: every user solves it before joining. */
+  challenge?: boolean;
   /** Where gateways and workers write V8 CPU profiles when they stop (none without it). */
   cpuProfileDir?: string;
   /** Extra environment for every gateway and worker (`--env KEY=VALUE`). */
@@ -72,6 +81,8 @@ export interface BenchReport {
     peakHoldsPerSecond: number;
   };
   ack: Record<string, Percentiles>;
+  /** Hold ack latency of holds sent in the sale's opening seconds, and after them. */
+  holdPhases: HoldPhases;
   fanout: Percentiles & { observers: number; missed: number };
   admission: {
     admitted: number;
@@ -227,6 +238,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     workers: o.workers,
     pgPoolSize: o.pgPoolSize,
     admin: ADMIN,
+    ...(o.tiered ? { tiered: { queueNice: o.queueNice ?? 10 } } : {}),
     env: {
       ADMISSION_MAX_ACTIVE: String(o.maxActive),
       ADMISSION_ADMIT_PER_TICK: String(o.admitPerTick),
@@ -260,6 +272,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           admitPerTick: o.admitPerTick,
           tickMs: o.tickMs,
           sessionTtlSeconds: o.sessionTtlSeconds,
+          ...(o.challenge ? { challenge: { required: true } } : {}),
         },
       },
       admin.accessToken,
@@ -284,6 +297,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
           observers: Math.min(o.observersPerProcess, slice.length),
           eventId: event.id,
           connectConcurrency: 100,
+          tiered: o.tiered,
         },
       });
     }
@@ -313,11 +327,14 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     o.log(`  all subscribed to the seat map; gateway RSS +${rssPerSubscriberKiB.toFixed(2)} KiB per connection`);
 
     const roles = [
-      ...system.gateways.map((g) => ({ role: 'gateway', pid: g.pid })),
+      ...system.gateways.map((g) => ({ role: o.tiered ? 'queue gateway' : 'gateway', pid: g.pid })),
+      ...system.shopGateways.map((g) => ({ role: 'shop gateway', pid: g.pid })),
       ...system.workers.map((w) => ({ role: 'worker', pid: w.pid })),
       ...procs.map((p) => ({ role: 'load generator', pid: p.child.pid as number })),
     ];
     const cpuAtSaleStart = roles.map((r) => readCpuMs(r.pid));
+    // The stores' share, from /proc like the processes above (Redis: the whole, shared server).
+    const storesCpu = startCpuWindow({ postgres: isPostgresOf(new URL(system.databaseUrl).pathname.slice(1)), redis: isRedis });
     const saleStart = Date.now();
     const scenario: ScenarioSettings = {
       eventId: event.id,
@@ -335,16 +352,21 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
     const results: ClientProcessResult[] = (await Promise.all(procs.map((p) => expect(p, 'result')))).map((m) => m.result);
     status.stop();
     const saleSeconds = (Date.now() - saleStart) / 1000;
-    const saleCpu = roles.map((r, i) => ({ role: r.role, cpuSeconds: (readCpuMs(r.pid) - (cpuAtSaleStart[i] ?? 0)) / 1000 }));
+    const storesUsed = storesCpu.stop();
+    const saleCpu = [
+      ...roles.map((r, i) => ({ role: r.role, cpuSeconds: (readCpuMs(r.pid) - (cpuAtSaleStart[i] ?? 0)) / 1000 })),
+      { role: 'postgres', cpuSeconds: (storesUsed.postgres ?? 0) / 1000 },
+      { role: 'redis', cpuSeconds: (storesUsed.redis ?? 0) / 1000 },
+    ];
     const serverAck = await readServerAcks(
-      system.gateways.map((g) => g.url),
+      [...system.gateways, ...system.shopGateways].map((g) => g.url),
       system.env.METRICS_TOKEN as string,
     ).catch(() => ({}));
     for (const p of procs) p.send({ type: 'finish' });
 
     o.log('stopping the system and auditing Postgres …');
     await system.stopProcesses();
-    const serverLogs = [...system.gateways, ...system.workers].map((p) => ({
+    const serverLogs = [...system.gateways, ...system.shopGateways, ...system.workers].map((p) => ({
       role: p.role,
       pid: p.pid,
       tail: p.tail().slice(-4000),
@@ -397,6 +419,7 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
         peakHoldsPerSecond: Math.max(0, ...points.map((p) => p.holdsOk)),
       },
       ack: ackLatencies(merged.latencies),
+      holdPhases: holdPhases(merged.latencies['seats:hold'] ?? [], saleStart),
       fanout: { ...lag.lag, observers: merged.observed.length, missed: lag.missed },
       admission: {
         admitted: admitted.length,
@@ -416,7 +439,9 @@ export async function runBench(o: BenchOptions): Promise<BenchReport> {
       saleCpu,
     };
   } catch (err) {
-    const tails = [...system.gateways, ...system.workers].map((p) => `--- ${p.role} ${p.pid}\n${p.tail().slice(-3000)}`);
+    const tails = [...system.gateways, ...system.shopGateways, ...system.workers].map(
+      (p) => `--- ${p.role} ${p.pid}\n${p.tail().slice(-3000)}`,
+    );
     throw new Error(`${(err as Error).stack}\n${tails.join('\n')}`);
   } finally {
     killAll();

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { signAccessToken } from '../../core/auth/access-tokens.js';
 import { hashPassword } from '../../core/auth/passwords.js';
+import { findWritableUrl } from '../../core/db/host-locator.js';
 import type { BenchUser } from './bench-types.js';
 
 /**
@@ -10,7 +11,7 @@ import type { BenchUser } from './bench-types.js';
  */
 export async function seedUsers(databaseUrl: string, jwtSecret: string, count: number, runId: string): Promise<BenchUser[]> {
   const hash = await hashPassword(`bench-${runId}`);
-  const db = new pg.Client({ connectionString: databaseUrl });
+  const db = new pg.Client({ connectionString: await findWritableUrl(databaseUrl) });
   await db.connect();
   try {
     const { rows } = await db.query<{ id: string }>(

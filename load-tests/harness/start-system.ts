@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { findWritableUrl } from '../../core/db/host-locator.js';
 import { migrate } from '../../core/db/migrate.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
 import { deleteKeysWithPrefix } from '../../core/redis/delete-keys-with-prefix.js';
@@ -24,7 +25,10 @@ export interface BenchSystem {
   id: string;
   databaseUrl: string;
   env: Record<string, string>;
+  /** Where clients connect: every gateway, or the queue tier's when tiered. */
   gateways: SystemProcess[];
+  /** The shop tier when tiered (one gateway, named by SHOP_URL in every admission), else empty. */
+  shopGateways: SystemProcess[];
   workers: SystemProcess[];
   /** SIGTERM every process and wait for them to exit. */
   stopProcesses(): Promise<void>;
@@ -41,6 +45,11 @@ export interface SystemOptions {
   admin: { email: string; password: string };
   /** Extra environment for every process (TTLs, admission defaults). */
   env: Record<string, string>;
+  /**
+   * Two tiers: the `gateways` serve the queue tier (GATEWAY_ROLE=queue) at this niceness, and
+   * one more gateway the shop tier (GATEWAY_ROLE=shop), as one machine should run them.
+   */
+  tiered?: { queueNice: number };
 }
 
 /**
@@ -52,14 +61,16 @@ export function cpuProfileEnv(dir: string | undefined): Record<string, string> {
   return { NODE_OPTIONS: `--import ${path.join(ROOT, 'scripts/cpu-profile.mjs')}`, CPU_PROFILE_DIR: path.resolve(dir) };
 }
 
+/** The admin URL with another database; it may name several hosts (libpq syntax), kept as written. */
 export function databaseUrlFor(adminUrl: string, name: string): string {
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const m = /^([a-z]+:\/\/[^/?#]*)(?:\/[^?#]*)?(.*)$/i.exec(adminUrl);
+  if (!m) throw new Error('BENCH_DATABASE_URL must be a postgres:// URL');
+  return `${m[1]}/${encodeURIComponent(name)}${m[2]}`;
 }
 
 export async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: adminUrl });
+  // Several hosts: the one that accepts writes.
+  const c = new pg.Client({ connectionString: await findWritableUrl(adminUrl) });
   await c.connect();
   try {
     await c.query(sql);
@@ -78,8 +89,11 @@ export function readRssKiB(pid: number): number | null {
   }
 }
 
-function startEntry(entry: string, role: SystemProcess['role'], env: Record<string, string>): Promise<SystemProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+function startEntry(entry: string, role: SystemProcess['role'], env: Record<string, string>, nice = 0): Promise<SystemProcess> {
+  const argv = [process.execPath, '--import', 'tsx', entry];
+  // `nice` execs the program: the pid is the program's, its CPU is read as usual.
+  const [command, ...args] = nice > 0 ? ['nice', '-n', String(nice), ...argv] : argv;
+  const child = spawn(command as string, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -145,6 +159,7 @@ export async function startSystem(o: SystemOptions): Promise<BenchSystem> {
     // client. Per-socket and per-user limits stay at their defaults (each buyer is one of those).
     ADDRESS_COMMANDS_PER_SECOND: '10000000',
     MAX_ANONYMOUS_SOCKETS_PER_ADDRESS: '1000000',
+    MAX_PENDING_CONNECTIONS_PER_ADDRESS: '1000000',
     REGISTER_MAX_PER_ADDRESS: '1000000',
     ADMIN_EMAIL: o.admin.email,
     ADMIN_PASSWORD: o.admin.password,
@@ -157,6 +172,7 @@ export async function startSystem(o: SystemOptions): Promise<BenchSystem> {
     databaseUrl,
     env,
     gateways: [],
+    shopGateways: [],
     workers: [],
     stopProcesses: async () => {
       await Promise.all(started.map(stop));
@@ -173,8 +189,19 @@ export async function startSystem(o: SystemOptions): Promise<BenchSystem> {
   };
   try {
     await migrate(databaseUrl);
+    if (o.tiered) {
+      const shop = await startEntry('gateway/main.ts', 'gateway', { ...env, GATEWAY_ROLE: 'shop', INSTANCE_ID: 'bench-shop-1' });
+      started.push(shop);
+      system.shopGateways.push(shop);
+      Object.assign(env, { SHOP_URL: shop.url });
+    }
     for (let i = 0; i < o.gateways; i++) {
-      const g = await startEntry('gateway/main.ts', 'gateway', { ...env, INSTANCE_ID: `bench-gateway-${i + 1}` });
+      const g = await startEntry(
+        'gateway/main.ts',
+        'gateway',
+        { ...env, ...(o.tiered ? { GATEWAY_ROLE: 'queue' } : {}), INSTANCE_ID: `bench-gateway-${i + 1}` },
+        o.tiered?.queueNice ?? 0,
+      );
       started.push(g);
       system.gateways.push(g);
     }

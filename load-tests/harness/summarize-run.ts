@@ -29,6 +29,45 @@ export function ackLatencies(latencies: Record<string, LatencySample[]>): Record
   return out;
 }
 
+/** The issue's opening window: holds sent in the sale's first 10 s against those sent after. */
+export const OPENING_MS = 10_000;
+
+export interface HoldPhases {
+  openingSeconds: number;
+  opening: Percentiles;
+  after: Percentiles;
+  /** opening p99 ÷ after p99 (target ≤ 2); null when either side has no sample. */
+  p99Ratio: number | null;
+}
+
+/**
+ * Hold ack latency split by when the hold was sent: in the opening window of the sale, and
+ * after it. Counted over answered acks like `ackLatencies` (ok and expected errors alike).
+ */
+export function holdPhases(samples: LatencySample[], saleStart: number, openingMs = OPENING_MS): HoldPhases {
+  const opening: number[] = [];
+  const after: number[] = [];
+  let openingErrors = 0;
+  let afterErrors = 0;
+  for (const [sentAt, ms, code] of samples) {
+    if (code.startsWith('CLIENT_')) continue;
+    const early = sentAt - saleStart < openingMs;
+    (early ? opening : after).push(ms);
+    if (code !== '') {
+      if (early) openingErrors += 1;
+      else afterErrors += 1;
+    }
+  }
+  const o = percentiles(opening, openingErrors);
+  const a = percentiles(after, afterErrors);
+  return {
+    openingSeconds: openingMs / 1000,
+    opening: o,
+    after: a,
+    p99Ratio: o.count && a.count && a.p99 > 0 ? Math.round((o.p99 / a.p99) * 100) / 100 : null,
+  };
+}
+
 /**
  * Fan-out lag: for each seat change a client committed, the time from its ok ack to the first
  * `seats:changed` carrying that seat in that status at each observer socket (a sample of all

@@ -28,7 +28,7 @@ describe('the admin console in Chromium', () => {
     const { page, errors } = await openPage(browser, gw.url);
     await signIn(page, ADMIN.email, ADMIN.password, '/admin/events');
     await page.getByLabel('Name', { exact: true }).fill('Console Gala');
-    await page.getByLabel('Venue').fill('Console Hall');
+    await page.getByLabel('Venue', { exact: true }).fill('Console Hall');
     await page.getByLabel('Section 2 rows').fill('4');
     await page.getByRole('button', { name: 'Add a section' }).click();
     await page.getByLabel('Section 3 name').fill('Balcony');
@@ -124,7 +124,7 @@ describe('the admin console in Chromium', () => {
     await connectClient(gw.url, user.accessToken);
     const { page, errors } = await openPage(browser, gw.url);
     await signIn(page, user.user.email, 'password-123', '/admin');
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('The console is for admins only.');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('The console is for organizers and admins.');
     expect(await page.getByRole('link', { name: 'Console' }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
@@ -153,7 +153,7 @@ describe('the admin console in Chromium', () => {
       ['/', 'Upcoming events'],
       [`/events/${event.id}`, 'Join the waiting room'],
       ['/bookings', 'No bookings yet.'],
-      ['/admin', 'The console is for admins only.'],
+      ['/admin', 'The console is for organizers and admins.'],
     ]);
     const admin = await openPage(browser, gw.url);
     await signIn(admin.page, ADMIN.email, ADMIN.password);

@@ -8,9 +8,15 @@ export interface BuyerLog {
   admittedAt: number[];
   /** Admissions that came after waiting, i.e. from a worker's admission tick (not a join into an empty room). */
   tickAdmittedAt: number[];
-  /** Acks that were errors, by code (retryable ones were retried). */
+  /** Successful holds (when the ack came). */
+  heldAt: number[];
+  /** Acks that were errors, by code (retryable ones were retried); `NO_ACK`: no answer in time. */
   errors: Record<string, number>;
+  /** The longest a command of this buyer took from its first send to its final answer, retries included. */
+  longestWaitMs: number;
   gaveUp?: string;
+  /** Where the buyer was when it stopped (a buyer that ran out of time says where it waited). */
+  stage: 'queue' | 'hold' | 'confirm' | 'done';
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,7 +33,15 @@ export async function runBuyer(
   quantity: number,
   opts: { deadline: number; isOver: () => boolean },
 ): Promise<BuyerLog> {
-  const log: BuyerLog = { bookings: [], admittedAt: [], tickAdmittedAt: [], errors: {} };
+  const log: BuyerLog = {
+    bookings: [],
+    admittedAt: [],
+    tickAdmittedAt: [],
+    heldAt: [],
+    errors: {},
+    longestWaitMs: 0,
+    stage: 'queue',
+  };
   let admittedToken: string | null = null;
   client.on('queue:admitted', (p) => {
     if (p.eventId !== eventId) return;
@@ -38,15 +52,18 @@ export async function runBuyer(
   };
   /** Sends until the ack is not a retryable error (or time runs out). */
   const send = async <T>(call: () => Promise<Ack<T>>): Promise<Ack<T> | null> => {
+    const started = Date.now();
     while (Date.now() < opts.deadline) {
       let ack: Ack<T>;
       try {
         ack = await call();
       } catch {
         // The ack timed out (a reconnecting socket): the same command again is safe.
+        log.errors.NO_ACK = (log.errors.NO_ACK ?? 0) + 1;
         continue;
       }
       note(ack as Ack<unknown>);
+      log.longestWaitMs = Math.max(log.longestWaitMs, Date.now() - started);
       if (ack.ok || !ack.error.retryable) return ack;
       const after = (ack.error.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 100;
       await sleep(Math.min(after, 1000) * (0.5 + Math.random()));
@@ -81,11 +98,16 @@ export async function runBuyer(
 
   while (Date.now() < opts.deadline && !opts.isOver()) {
     const token = await admission();
+    log.stage = 'queue';
     if (!token) break;
     log.admittedAt.push(Date.now());
+    log.stage = 'hold';
+    // One key for every retry of this hold: a hold that committed but whose ack was lost (an
+    // OVERLOADED from a dropped connection) comes back as its stored reply, not as a second hold.
+    const holdKey = randomUUID();
     const held = await send(() =>
       client.seatsHold(
-        { eventId, admissionToken: token, idempotencyKey: randomUUID(), quantity, acceptPartial: true },
+        { eventId, admissionToken: token, idempotencyKey: holdKey, quantity, acceptPartial: true },
         { timeoutMs: 20_000 },
       ),
     );
@@ -95,12 +117,15 @@ export async function runBuyer(
       log.gaveUp = held.error.code;
       break;
     }
+    log.heldAt.push(Date.now());
+    log.stage = 'confirm';
     const key = randomUUID();
     const confirmed = await send(() =>
       client.holdConfirm({ holdId: held.data.holdId, idempotencyKey: key, payment: { method: 'mock' } }, { timeoutMs: 20_000 }),
     );
     if (confirmed?.ok) {
       log.bookings.push({ bookingId: confirmed.data.bookingId, seatIds: confirmed.data.seats.map((s) => s.id), at: Date.now() });
+      log.stage = 'done';
       break;
     }
     if (confirmed) log.gaveUp = confirmed.error.code;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../core/db/pool.js';
-import { decodeSessionRecord, endAdmissionSession } from '../../core/use-cases/queue/admission-session.js';
-import { joinQueue } from '../../core/use-cases/queue/join-queue.js';
+import { decodeSessionRecord, endAdmissionSession } from '../../core/use-cases/waiting-room/admission-session.js';
+import { joinQueue } from '../../core/use-cases/waiting-room/join-queue.js';
 import { OPEN_ADMISSION } from '../support/admit-user.js';
 import { checkInvariants } from '../support/check-invariants.js';
 import { connectAdmin } from '../support/connect-client.js';
@@ -65,7 +65,13 @@ describe('workers SIGKILLed mid-work', () => {
     const KILLS = 2;
     const probe = createQueueProbe(t.config);
     const pool = createPool(t.databaseUrl, 2);
-    const deps = { pool, redis: probe.redis, keys: probe.keys, admissionTokenSecret: t.config.admissionTokenSecret };
+    const deps = {
+      pool,
+      redis: probe.redis,
+      keys: probe.keys,
+      admissionTokenSecret: t.config.admissionTokenSecret,
+      challenge: t.config.challenge,
+    };
     const ev = await createTestEvent(gateway.url, adminToken, {
       admission: { maxActive: MAX_ACTIVE, admitPerTick: 10, tickMs: 100, sessionTtlSeconds: 600 },
     });

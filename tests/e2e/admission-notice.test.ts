@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../core/db/pool.js';
-import { endAdmissionSession, verifyAdmission } from '../../core/use-cases/queue/admission-session.js';
-import { runAdmissionTick } from '../../core/use-cases/queue/run-admission-tick.js';
+import { endAdmissionSession, verifyAdmission } from '../../core/use-cases/waiting-room/admission-session.js';
+import { runAdmissionTick } from '../../core/use-cases/waiting-room/run-admission-tick.js';
 import { connectClient, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { loginAdmin, registerUser } from '../support/http-client.js';

@@ -5,9 +5,10 @@ import { runBench } from '../../load-tests/harness/run-bench.js';
 import { adminDatabaseUrl, testRedisUrl } from '../support/services.js';
 
 /**
- * The bench harness in small: a few hundred clients over two gateways and a worker, a sale that
- * sells out with releases and waitlist offers, then the audit in Postgres. Fails on any
- * correctness violation or unexpected error, never on timing.
+ * The bench harness in small: a few hundred clients on two tiers (a queue gateway where they
+ * join, a shop gateway the admission names, where they buy) and a worker, a sale that sells out
+ * with releases and waitlist offers, then the audit in Postgres. Fails on any correctness
+ * violation or unexpected error, never on timing.
  */
 describe('npm run bench, smoke size', () => {
   it('sells out with nothing oversold, double-sold or lost', { timeout: 110_000 }, async () => {
@@ -21,8 +22,9 @@ describe('npm run bench, smoke size', () => {
       sessionTtlSeconds: 300,
       durationSeconds: 20,
       rampSeconds: 2,
-      gateways: 2,
+      gateways: 1,
       workers: 1,
+      tiered: true,
       clientsPerProcess: 150,
       observersPerProcess: 5,
       confirmRate: 0.8,
@@ -31,6 +33,9 @@ describe('npm run bench, smoke size', () => {
       pgbenchSeconds: 2,
       pgbenchScale: 1,
       format: 'compact',
+      // The door on, at a small work: every user solves a challenge before joining, as clients do.
+      challenge: true,
+      env: { CHALLENGE_MAX_NUMBER_MIN: '1000', CHALLENGE_MAX_NUMBER_MAX: '4000' },
       adminDatabaseUrl: adminDatabaseUrl(),
       redisUrl: testRedisUrl(),
       log: (line) => lines.push(line),
@@ -45,6 +50,11 @@ describe('npm run bench, smoke size', () => {
     expect(report.sale.confirmsOk, summary).toBeGreaterThan(0);
     expect(report.correctness.sold, summary).toBeGreaterThan(0);
     expect(report.ack['seats:hold']?.count, summary).toBeGreaterThan(0);
+    // The opening seconds and the rest of the sale split the same answered holds between them.
+    expect(report.holdPhases.opening.count + report.holdPhases.after.count, summary).toBe(report.ack['seats:hold']?.count);
+    expect(summary).toMatch(/\| hold p99: opening 10 s \/ after/);
+    // Users who arrive after the sell-out are told SOLD_OUT before any work; a refused proof would be an unexpected error.
+    expect(report.ack['challenge:solve']?.count, summary).toBeGreaterThan(0);
     expect(report.pgbench?.tps ?? 0).toBeGreaterThan(0);
     // Compact format: waiting users took availability, buyers the compact state once admitted.
     expect(report.ack['availability:subscribe']?.count, summary).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../core/db/pool.js';
-import { joinQueue } from '../../core/use-cases/queue/join-queue.js';
+import { joinQueue } from '../../core/use-cases/waiting-room/join-queue.js';
 import { admit } from '../support/admit-user.js';
 import { connectAdmin, connectClient } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
@@ -59,7 +59,13 @@ describe('closed-loop admission', () => {
       }),
     );
     const pool = createPool(t.databaseUrl, 4);
-    const deps = { pool, redis: probe.redis, keys: probe.keys, admissionTokenSecret: t.config.admissionTokenSecret };
+    const deps = {
+      pool,
+      redis: probe.redis,
+      keys: probe.keys,
+      admissionTokenSecret: t.config.admissionTokenSecret,
+      challenge: t.config.challenge,
+    };
     for (let i = 0; i < 3000; i += 300) {
       await Promise.all([...Array(300).keys()].map(() => joinQueue(deps, ev.id, randomUUID(), new Date())));
     }
@@ -124,7 +130,13 @@ describe('closed-loop admission', () => {
     const pool = createPool(t.databaseUrl, 2);
     try {
       await admin.queueControl({ eventId: ev.id, action: 'pause' });
-      const deps = { pool, redis: probe.redis, keys: probe.keys, admissionTokenSecret: t.config.admissionTokenSecret };
+      const deps = {
+        pool,
+        redis: probe.redis,
+        keys: probe.keys,
+        admissionTokenSecret: t.config.admissionTokenSecret,
+        challenge: t.config.challenge,
+      };
       await Promise.all([...Array(50).keys()].map(() => joinQueue(deps, ev.id, randomUUID(), new Date())));
       // A gateway reporting a terrible hold path: ignored with the loop off.
       await probe.redis.hset(

@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventlyClient } from '../../core/contract/create-client.js';
 import { createPool } from '../../core/db/pool.js';
 import { isRedisCluster } from '../../core/redis/connect-redis.js';
-import { decodeSessionRecord, endAdmissionSession, verifyAdmission } from '../../core/use-cases/queue/admission-session.js';
-import { joinQueue } from '../../core/use-cases/queue/join-queue.js';
+import {
+  decodeSessionRecord,
+  endAdmissionSession,
+  verifyAdmission,
+} from '../../core/use-cases/waiting-room/admission-session.js';
+import { joinQueue } from '../../core/use-cases/waiting-room/join-queue.js';
 import { admittedUser, OPEN_ADMISSION } from '../support/admit-user.js';
 import { checkInvariants } from '../support/check-invariants.js';
 import { connectAdmin, connectClient, nextPush } from '../support/connect-client.js';
@@ -107,6 +111,14 @@ describe('on a 3-master Redis Cluster', () => {
     const tabs = await Promise.all([1, 2].map((i) => connectClient(gateways[i]!.url, session.accessToken)));
     const admittedPushes = tabs.map((c) => nextPush(c, 'queue:admitted', (p) => p.eventId === ev.id, 30_000));
     expect(await tabs[0]!.queueJoin({ eventId: ev.id })).toMatchObject({ ok: true, data: { state: 'waiting' } });
+    // me:state reads every event's room in its own slot: the place, and the buyer's hold and admission.
+    const waiting = await tabs[1]!.meState({});
+    expect(waiting.ok && waiting.data.queues).toEqual([
+      { eventId: ev.id, state: 'waiting', position: 1, ahead: 0, etaSeconds: expect.any(Number) },
+    ]);
+    const buying = await buyer.client.meState({});
+    expect(buying.ok && buying.data.holds.map((h) => h.holdId)).toEqual([held.data.holdId]);
+    expect(buying.ok && buying.data.queues.map((q) => q.state)).toEqual(['admitted']);
     const confirmed = await buyer.client.holdConfirm({
       holdId: held.data.holdId,
       idempotencyKey: randomUUID(),
@@ -132,7 +144,13 @@ describe('on a 3-master Redis Cluster', () => {
     const MAX_ACTIVE = 40;
     const probe = createQueueProbe(t.config);
     const pool = createPool(t.databaseUrl, 2);
-    const deps = { pool, redis: probe.redis, keys: probe.keys, admissionTokenSecret: t.config.admissionTokenSecret };
+    const deps = {
+      pool,
+      redis: probe.redis,
+      keys: probe.keys,
+      admissionTokenSecret: t.config.admissionTokenSecret,
+      challenge: t.config.challenge,
+    };
     const ev = await createTestEvent(gateways[0]!.url, adminToken, {
       admission: { maxActive: MAX_ACTIVE, admitPerTick: 25, tickMs: 50, sessionTtlSeconds: 600 },
     });

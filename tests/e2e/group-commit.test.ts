@@ -252,8 +252,17 @@ async function holdOne(r: Racer, eventId: string, quantity: number, idempotencyK
   }
 }
 
-const confirmOn = (c: EventlyClient, holdId: string, idempotencyKey: string, outcome: 'approve' | 'decline' = 'approve') =>
-  c.holdConfirm({ holdId, idempotencyKey, payment: { method: 'mock', outcome } }, { timeoutMs: 60_000 });
+/**
+ * One confirm, sent again with the same key while the answer is retryable (OVERLOADED from the
+ * bounded database queue on a busy machine), as a client does: the final answer is the one judged.
+ */
+async function confirmOn(c: EventlyClient, holdId: string, idempotencyKey: string, outcome: 'approve' | 'decline' = 'approve') {
+  for (let attempt = 0; ; attempt++) {
+    const ack = await c.holdConfirm({ holdId, idempotencyKey, payment: { method: 'mock', outcome } }, { timeoutMs: 60_000 });
+    if (ack.ok || !ack.error.retryable || attempt >= 30) return ack;
+    await new Promise((r) => setTimeout(r, (ack.error.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 100));
+  }
+}
 
 /**
  * Two gateways, an event of 600 seats held for an hour, `buyers` admitted round-robin on both,
@@ -288,13 +297,13 @@ async function twoGatewaysWithHolds(buyers: number, holdKeys: readonly string[] 
 describe('group commit of hold:confirm', () => {
   it.each([
     ['in batches', true],
-    ['with group commit off (one transaction each)', false],
+    ['in batches of one (one transaction each)', false],
   ])(
     '300 buyers on two gateways confirm at once %s, with duplicates, reused keys, declines, releases and strangers: one legal answer each',
     async (_, batched) => {
       const holdKeys = [...Array(300).keys()].map(() => randomUUID());
       const { urls, ev, racers, holds, twins, stop } = await twoGatewaysWithHolds(300, holdKeys, {
-        GROUP_COMMIT_ENABLED: String(batched),
+        GROUP_COMMIT_MAX_BATCH: batched ? '100' : '1',
       });
       try {
         const expected: string[] = []; // booking ids that must exist
@@ -455,12 +464,12 @@ describe('group commit of hold:confirm', () => {
 describe('group commit of hold:release', () => {
   it.each([
     ['in batches', true],
-    ['with group commit off (one transaction each)', false],
+    ['in batches of one (one transaction each)', false],
   ])(
     '200 buyers release at once on two gateways %s, twice, with strangers and confirmed holds: one legal answer each',
     async (_, batched) => {
       const { urls, ev, racers, holds, twins, stop } = await twoGatewaysWithHolds(200, [], {
-        GROUP_COMMIT_ENABLED: String(batched),
+        GROUP_COMMIT_MAX_BATCH: batched ? '100' : '1',
       });
       try {
         // Every fourth buyer has confirmed first: their release is a CONFLICT.

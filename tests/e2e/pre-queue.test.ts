@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../core/db/pool.js';
-import { decodeSessionRecord, endAdmissionSession } from '../../core/use-cases/queue/admission-session.js';
-import { joinQueue } from '../../core/use-cases/queue/join-queue.js';
+import { decodeSessionRecord, endAdmissionSession } from '../../core/use-cases/waiting-room/admission-session.js';
+import { joinQueue } from '../../core/use-cases/waiting-room/join-queue.js';
 import { connectAdmin, connectClient, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { http, loginAdmin, registerUser } from '../support/http-client.js';
@@ -27,7 +27,13 @@ describe('fair pre-queue', () => {
   it(`${PRE} joins before sale start come out shuffled, all of them, ahead of later joins`, async () => {
     const probe = createQueueProbe(t.config);
     const pool = createPool(t.databaseUrl, 2);
-    const deps = { pool, redis: probe.redis, keys: probe.keys, admissionTokenSecret: t.config.admissionTokenSecret };
+    const deps = {
+      pool,
+      redis: probe.redis,
+      keys: probe.keys,
+      admissionTokenSecret: t.config.admissionTokenSecret,
+      challenge: t.config.challenge,
+    };
     const event = await createTestEvent(gw.url, adminToken, {
       saleStartsAt: new Date(Date.now() + 86_400_000).toISOString(),
       admission: { maxActive: 5000, admitPerTick: 200, tickMs: 50, sessionTtlSeconds: 600 },

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventlyClient } from '../../core/contract/create-client.js';
-import { readQueueFigures } from '../../core/use-cases/queue/read-queue-figures.js';
+import { readQueueFigures } from '../../core/use-cases/waiting-room/read-queue-figures.js';
 import { connectClient, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { loginAdmin, registerUser } from '../support/http-client.js';

@@ -101,6 +101,17 @@ describe('GET /api/admin/analytics reports', () => {
     });
     const theirs = await http(gw.url, 'GET', `/api/admin/analytics?eventId=${big.id}`, { token: org.accessToken });
     expect(theirs.status).toBe(403);
+    // Its "all events": its own together, no one else's, and no platform-wide live snapshot.
+    const all = await http(gw.url, 'GET', '/api/admin/analytics', { token: org.accessToken });
+    expect(all.status).toBe(200);
+    expect(all.body.events.map((e: any) => e.eventId)).toEqual([small.id]);
+    expect(all.body).toMatchObject({ bookings: 2, revenueCents: 3000, live: null });
+    expect(all.body.reports).toMatchObject({
+      registrationsPerDay: null,
+      activeUsers: 2,
+      mostBooked: [{ eventId: small.id, bookings: 2 }],
+      capacityUtilization: { capacity: 4, sold: 3 },
+    });
     const bad = await http(gw.url, 'GET', '/api/admin/analytics?from=2030-01-02T00:00:00Z&to=2030-01-01T00:00:00Z', {
       token: adminToken,
     });

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventDetail } from '../../core/contract/http.js';
 import { type AdmittedUser, admittedUser, OPEN_ADMISSION } from '../support/admit-user.js';
 import { checkInvariants } from '../support/check-invariants.js';
-import { connectClient, nextPush } from '../support/connect-client.js';
+import { collectPushes, connectClient, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { dbQuery, seatIdsInOrder } from '../support/db-query.js';
-import { loginAdmin } from '../support/http-client.js';
+import { http, loginAdmin } from '../support/http-client.js';
 import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
 import { createTestEnv } from '../support/test-env.js';
 
@@ -128,6 +128,26 @@ describe('seat map, holds, confirmation, bookings', () => {
     expect(data.waitlist).toEqual({ position: 1, quantity: 8 });
     const allOrNothing = await hold(first, ev.id, { quantity: 1 });
     expect(allOrNothing.ok === false && allOrNothing.error.code).toBe('SOLD_OUT');
+    // Nothing free: waitlistRest puts the whole request on the waitlist, behind the first shortfall.
+    const late = await admittedUser(gwA.url, ev.id);
+    const soldOut = await hold(late, ev.id, { quantity: 3, acceptPartial: true, waitlistRest: true });
+    expect(soldOut.ok === false && soldOut.error).toMatchObject({
+      code: 'SOLD_OUT',
+      details: { waitlist: { position: 2, quantity: 3 } },
+    });
+    // Named seats, partly taken: the free one is held, the other waits in line (for any seat).
+    const pair = await newEvent({ sections: [{ name: 'A', priceCents: 1000, rows: 1, seatsPerRow: 2 }] });
+    const two = await seatIdsOf(pair.id);
+    expect((await hold(await admittedUser(gwA.url, pair.id), pair.id, { seatIds: [two[0]] })).ok).toBe(true);
+    const named = await admittedUser(gwB.url, pair.id);
+    const mixed = await hold(named, pair.id, { seatIds: two, acceptPartial: true, waitlistRest: true });
+    expect(mixed.ok && mixed.data).toMatchObject({ seats: [{ id: two[1] }], waitlist: { position: 1, quantity: 1 } });
+    const lines = await dbQuery<{ quantity: number; section_id: string | null }>(
+      databaseUrl,
+      'SELECT quantity, section_id FROM waitlist_entries WHERE event_id = $1 AND user_id = $2',
+      [pair.id, named.userId],
+    );
+    expect(lines).toEqual([{ quantity: 1, section_id: null }]);
     await checkInvariants(databaseUrl);
   });
 
@@ -219,6 +239,42 @@ describe('seat map, holds, confirmation, bookings', () => {
     const late = await u.client.holdConfirm({ holdId, idempotencyKey: 'late', payment: { method: 'mock' } });
     expect(late.ok === false && late.error.code).toBe('HOLD_EXPIRED');
     await checkInvariants(databaseUrl);
+  });
+
+  it('waitlist:leave pushes a new place only to the entries behind the one that left', async () => {
+    const ev = await newEvent({ sections: [{ name: 'A', priceCents: 1000, rows: 1, seatsPerRow: 1 }] });
+    const owner = await admittedUser(gwA.url, ev.id);
+    expect((await hold(owner, ev.id, { seatIds: await seatIdsOf(ev.id) })).ok).toBe(true);
+    const [first, middle, last] = await Promise.all([1, 2, 3].map(() => admittedUser(gwB.url, ev.id)));
+    for (const u of [first, middle, last]) expect((await u!.client.waitlistJoin({ eventId: ev.id, quantity: 1 })).ok).toBe(true);
+    const heard = [first, middle, last].map((u) => collectPushes(u!.client, 'waitlist:position'));
+    const lastMoved = nextPush(last!.client, 'waitlist:position', (p) => p.eventId === ev.id && p.position === 2);
+    expect((await middle!.client.send('waitlist:leave', { eventId: ev.id })).ok).toBe(true);
+    await lastMoved;
+    // The last entry now leaves from the end of the line: nobody is behind it, nobody moved.
+    expect((await last!.client.send('waitlist:leave', { eventId: ev.id })).ok).toBe(true);
+    // Pushes of one leave go out together; a push to the first entry would have come by now.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(heard[0]!.items).toEqual([]);
+    expect(heard[2]!.items).toEqual([{ eventId: ev.id, position: 2 }]);
+    for (const h of heard) h.stop();
+  });
+
+  it('an organizer taking an entry off the waitlist tells the entries behind it their new place', async () => {
+    const ev = await newEvent({ sections: [{ name: 'A', priceCents: 1000, rows: 1, seatsPerRow: 1 }] });
+    const owner = await admittedUser(gwA.url, ev.id);
+    expect((await hold(owner, ev.id, { seatIds: await seatIdsOf(ev.id) })).ok).toBe(true);
+    const [first, second] = await Promise.all([1, 2].map(() => admittedUser(gwB.url, ev.id)));
+    for (const u of [first, second]) expect((await u!.client.waitlistJoin({ eventId: ev.id, quantity: 1 })).ok).toBe(true);
+    const [head] = await dbQuery<{ id: string }>(
+      databaseUrl,
+      'SELECT id FROM waitlist_entries WHERE event_id = $1 ORDER BY seq LIMIT 1',
+      [ev.id],
+    );
+    const moved = nextPush(second!.client, 'waitlist:position', (p) => p.eventId === ev.id && p.position === 1);
+    const removed = await http(gwA.url, 'DELETE', `/api/admin/events/${ev.id}/waitlist/${head!.id}`, { token: adminToken });
+    expect(removed.status).toBe(204);
+    await moved;
   });
 
   it('offers freed seats to the head of the waitlist', async () => {

@@ -3,8 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { QueueState } from '../../core/contract/commands.js';
 import type { EventlyClient } from '../../core/contract/create-client.js';
 import { createPool } from '../../core/db/pool.js';
-import { decodeSessionRecord, endAdmissionSession, verifyAdmission } from '../../core/use-cases/queue/admission-session.js';
-import { joinQueue } from '../../core/use-cases/queue/join-queue.js';
+import {
+  decodeSessionRecord,
+  endAdmissionSession,
+  verifyAdmission,
+} from '../../core/use-cases/waiting-room/admission-session.js';
+import { joinQueue } from '../../core/use-cases/waiting-room/join-queue.js';
 import { connectAdmin, connectClient, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { loginAdmin, registerUser } from '../support/http-client.js';
@@ -29,7 +33,13 @@ describe('admission order with two worker processes', () => {
   it(`admits ${USERS} users exactly in join order, never more than maxActive at once`, async () => {
     const probe = createQueueProbe(t.config);
     const pool = createPool(t.databaseUrl, 2);
-    const deps = { pool, redis: probe.redis, keys: probe.keys, admissionTokenSecret: t.config.admissionTokenSecret };
+    const deps = {
+      pool,
+      redis: probe.redis,
+      keys: probe.keys,
+      admissionTokenSecret: t.config.admissionTokenSecret,
+      challenge: t.config.challenge,
+    };
     const event = await createTestEvent(gw.url, adminToken, {
       admission: { maxActive: MAX_ACTIVE, admitPerTick: 60, tickMs: 50, sessionTtlSeconds: 600 },
     });

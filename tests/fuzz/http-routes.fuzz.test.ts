@@ -70,8 +70,19 @@ const segment = fc.oneof(
 );
 
 const mutating = new Set(['POST', 'PATCH', 'DELETE']);
-/** Answers that change something and are fine to get for a random request (idempotent no-ops). */
-const harmlessSuccess = new Set(['POST /api/auth/logout']);
+/**
+ * Answers that change something and are fine to get for a random request: idempotent no-ops, and
+ * a signed-in user joining (or leaving) the on-sale event's waiting room, which any user may do
+ * with an empty body (it changes Redis, never the data fingerprinted below).
+ */
+const harmlessSuccess = new Set([
+  'POST /api/auth/logout',
+  'POST /api/events/:id/queue',
+  'DELETE /api/events/:id/queue',
+  'DELETE /api/events/:id/waitlist',
+  // A signed-in user asking for their own verification mail (rate limited; changes no seat, hold or account).
+  'POST /api/auth/verify-email/request',
+]);
 
 function requestFor(route: { method: string; pattern: string }) {
   const parts = route.pattern.split('/');
@@ -101,6 +112,8 @@ function requestFor(route: { method: string; pattern: string }) {
         'if-none-match': hostileString(),
         origin: hostileString(),
         'x-request-id': hostileString(),
+        // The booking routes want one on holds and confirms: hostile ones reach their validation.
+        'idempotency-key': hostileString(known),
       },
       { requiredKeys: [] },
     ),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Challenge, solveChallengeProof } from '../../core/contract/challenge.js';
 import { adminCommands, commands } from '../../core/contract/commands.js';
 import type { EventlyAdminClient, EventlyClient } from '../../core/contract/create-client.js';
 import { errorCodes } from '../../core/contract/error-codes.js';
@@ -56,7 +57,30 @@ beforeAll(async () => {
     payment: { method: 'mock' },
   });
   if (!booking.ok) throw new Error('victim booking failed');
-  known = [event.id, ...seats, hold.data.holdId, booking.data.bookingId, victim.userId, victim.admissionToken, 'A', 'mock'];
+  // An event behind the door, and a real proof solved by the victim: the fuzzer mixes both in.
+  const door = await createTestEvent(gw.url, adminSession.accessToken, {
+    admission: { ...OPEN_ADMISSION, challenge: { required: true } },
+  });
+  const verifiedOnly = await createTestEvent(gw.url, adminSession.accessToken, {
+    admission: { ...OPEN_ADMISSION, requireVerifiedEmail: true },
+  });
+  const refused = await victim.client.queueJoin({ eventId: door.id });
+  const victimChallenge = refused.ok ? null : (refused.error.details as { challenge?: Challenge } | undefined)?.challenge;
+  if (!victimChallenge) throw new Error('the door asked no challenge');
+  const victimProof = await solveChallengeProof(victimChallenge);
+  known = [
+    event.id,
+    door.id,
+    verifiedOnly.id,
+    ...seats,
+    hold.data.holdId,
+    booking.data.bookingId,
+    victim.userId,
+    victim.admissionToken,
+    'A',
+    'mock',
+    victimProof ?? 'unsolved',
+  ];
   attacker = await connectClient(gw.url, (await registerUser(gw.url)).accessToken);
   anonymous = await connectClient(gw.url);
   admin = await connectAdmin(gw.url, adminSession.accessToken);

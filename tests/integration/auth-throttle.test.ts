@@ -77,6 +77,31 @@ describe('login throttling', () => {
     expect((await register(behindProxy.url, { 'x-forwarded-for': `192.0.2.99, 203.0.113.10` })).status).toBe(429);
   });
 
+  it('never locks the owner out: failures from one address leave the right password working from another', async () => {
+    const victim = await registerUser(direct.url);
+    const attacker = { 'x-forwarded-for': '198.51.100.10' };
+    for (let i = 0; i < 3; i++) expect((await login(behindProxy.url, victim.user.email, 'wrong', attacker)).status).toBe(401);
+    // The attacker's address is out of guesses for this account, even with the right password...
+    expect((await login(behindProxy.url, victim.user.email, 'password-123', attacker)).status).toBe(429);
+    // ...and the owner, from an address that has not been failing, gets in.
+    const owner = await login(behindProxy.url, victim.user.email, 'password-123', { 'x-forwarded-for': '198.51.100.11' });
+    expect(owner.status).toBe(200);
+    expect((await login(direct.url, victim.user.email, 'password-123')).status).toBe(200);
+  });
+
+  it('counts an IPv6 /64 as one address', async () => {
+    const users = await Promise.all([1, 2, 3, 4, 5].map(() => registerUser(direct.url)));
+    const statuses: number[] = [];
+    for (const [i, u] of users.entries()) {
+      // Five different addresses of one /64, five different accounts: one allowance of 4.
+      const from = { 'x-forwarded-for': `2001:db8:77:1:${i + 1}::${i + 7}` };
+      statuses.push((await login(behindProxy.url, u.user.email, 'wrong-password', from)).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    const elsewhere = { 'x-forwarded-for': '2001:db8:77:2::1' };
+    expect((await login(behindProxy.url, users[0]?.user.email as string, 'password-123', elsewhere)).status).toBe(200);
+  });
+
   it('throttles failed logins per forwarded address behind a proxy', async () => {
     const attacker = { 'x-forwarded-for': '203.0.113.66' };
     const users = await Promise.all([1, 2, 3, 4, 5].map(() => registerUser(direct.url)));
@@ -100,6 +125,12 @@ describe('registration throttling', () => {
     expect(results.filter((r) => r.status === 429).length).toBe(8);
     const after = (await dbQuery<{ n: number }>(t.databaseUrl, 'SELECT count(*)::int AS n FROM users'))[0]?.n;
     expect(after).toBe((before as number) + 2);
+  });
+
+  it('counts registrations from one IPv6 /64 together', async () => {
+    const results = [];
+    for (let i = 1; i <= 4; i++) results.push(await register(behindProxy.url, { 'x-forwarded-for': `2001:db8:99:5::${i}` }));
+    expect(results.map((r) => r.status)).toEqual([201, 201, 429, 429]);
   });
 
   it('does not spend the allowance on invalid bodies', async () => {

@@ -22,6 +22,9 @@ async function countUsers(): Promise<number> {
   }
 }
 
+/** GET /api/me/state's status with this access token (200 while the sign-in lives). */
+const meStatus = async (accessToken: string) => (await http(gw.url, 'GET', '/api/me/state', { token: accessToken })).status;
+
 describe('auth', () => {
   it('registers, logs in, refreshes with rotation and logs out', async () => {
     const email = `alice-${Date.now()}@evently.test`;
@@ -55,6 +58,25 @@ describe('auth', () => {
     expect(afterLogout.status).toBe(401);
   });
 
+  it('a reused refresh token ends its sign-in everywhere: the access tokens issued in it too, not the other sign-ins', async () => {
+    const u = await registerUser(gw.url);
+    const other = await http(gw.url, 'POST', '/api/auth/login', { body: { email: u.user.email, password: 'password-123' } });
+    const rotated = await http(gw.url, 'POST', '/api/auth/refresh', { body: { refreshToken: u.refreshToken } });
+    expect(rotated.status).toBe(200);
+    const thiefAccess = rotated.body.accessToken as string;
+    expect(await meStatus(thiefAccess)).toBe(200);
+    expect(await meStatus(u.accessToken)).toBe(200);
+    // The first token again: someone holds a copy of it.
+    const reuse = await http(gw.url, 'POST', '/api/auth/refresh', { body: { refreshToken: u.refreshToken } });
+    expect(reuse.status).toBe(401);
+    await expect.poll(() => meStatus(thiefAccess), { timeout: 5000, interval: 100 }).toBe(401);
+    expect(await meStatus(u.accessToken)).toBe(401);
+    // Another sign-in of the same account is not that session: it lives on.
+    expect(await meStatus(other.body.accessToken as string)).toBe(200);
+    const stillRefreshes = await http(gw.url, 'POST', '/api/auth/refresh', { body: { refreshToken: other.body.refreshToken } });
+    expect(stillRefreshes.status).toBe(200);
+  });
+
   it('refuses a duplicate email with CONFLICT, case-insensitively', async () => {
     const u = await registerUser(gw.url);
     const dup = await http(gw.url, 'POST', '/api/auth/register', {
@@ -77,7 +99,7 @@ describe('auth', () => {
     expect(wrongPassword.body).toEqual(unknownEmail.body);
   });
 
-  it('rate limits repeated failed logins, even with the right password afterwards', async () => {
+  it('rate limits repeated failed logins from one address, even with the right password afterwards', async () => {
     const u = await registerUser(gw.url);
     for (let i = 0; i < 3; i++) {
       const r = await http(gw.url, 'POST', '/api/auth/login', { body: { email: u.user.email, password: 'wrong-password' } });

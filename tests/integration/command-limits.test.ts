@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { io as connectRaw, type Socket } from 'socket.io-client';
 import { beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { admittedUser, OPEN_ADMISSION } from '../support/admit-user.js';
 import { connectClient } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { dbQuery } from '../support/db-query.js';
 import { loginAdmin, registerUser } from '../support/http-client.js';
+import { createQueueProbe } from '../support/queue-probe.js';
 import { type StartedProcess, startGatewayProcess } from '../support/start-process.js';
 import { createTestEnv, type TestEnv } from '../support/test-env.js';
 import { waitUntil } from '../support/wait-until.js';
@@ -28,7 +30,13 @@ const unlimited = {
 beforeAll(async () => {
   t = await createTestEnv();
   [bucketGw, capsGw] = await Promise.all([
-    startGatewayProcess({ ...t.env, ...unlimited, SOCKET_COMMANDS_PER_SECOND: '2', SOCKET_COMMAND_BURST: '10' }),
+    startGatewayProcess({
+      ...t.env,
+      ...unlimited,
+      SOCKET_COMMANDS_PER_SECOND: '2',
+      SOCKET_COMMAND_BURST: '10',
+      HOLD_HEALTH_REPORT_MS: '200',
+    }),
     startGatewayProcess({
       ...t.env,
       ...unlimited,
@@ -38,6 +46,10 @@ beforeAll(async () => {
       ADDRESS_COMMANDS_PER_SECOND: '30',
       MAX_SOCKETS_PER_USER: '3',
       MAX_ANONYMOUS_SOCKETS_PER_ADDRESS: '3',
+      MAX_PENDING_CONNECTIONS_PER_ADDRESS: '3',
+      PENDING_CONNECTION_TIMEOUT_MS: '1500',
+      MAX_WATCHED_EVENTS_PER_SOCKET: '2',
+      MAX_ANONYMOUS_WATCHED_EVENTS: '3',
     }),
   ]);
   const admin = await loginAdmin(bucketGw.url);
@@ -200,5 +212,152 @@ describe('connection caps', () => {
     const user = await registerUser(capsGw.url);
     expect(await opened(socketFrom(capsGw.url, '198.51.100.77', user.accessToken))).toBe('connected');
     for (const s of [...three, elsewhere]) s.close();
+  });
+});
+
+describe('frames that get no answer', () => {
+  it('charges frames without an ack or with an unknown name; a flood of them disconnects its sender only', async () => {
+    const flooder = socketFrom(bucketGw.url, '127.0.0.1');
+    expect(await opened(flooder)).toBe('connected');
+    const other = await connectClient(bucketGw.url, (await registerUser(bucketGw.url)).accessToken);
+    const dropped = new Promise<string>((resolve) => flooder.once('disconnect', (reason) => resolve(reason)));
+    // Burst 10 at cost 1 each: the frames past it cannot be refused by an ack, so the socket goes.
+    for (let i = 0; i < 15; i++) {
+      flooder.emit('no:such:command', { i });
+      flooder.emit('queue:status', { eventId });
+    }
+    expect(await dropped).toBe('io server disconnect');
+    expect((await other.send('queue:status', { eventId })).ok).toBe(true);
+  });
+});
+
+describe('raw Engine.IO connections that never join a namespace', () => {
+  /** An Engine.IO websocket from `address` (via the trusted proxy) that sends nothing after the handshake. */
+  const rawEngine = (address: string) => {
+    const ws = new WebSocket(`${capsGw.url.replace('http', 'ws')}/socket.io/?EIO=4&transport=websocket`, {
+      headers: { 'x-forwarded-for': address },
+    });
+    const closed = new Promise<number>((resolve) => ws.once('close', () => resolve(Date.now())));
+    ws.on('error', () => {});
+    const open = new Promise<boolean>((resolve) => {
+      ws.once('message', () => resolve(true));
+      ws.once('close', () => resolve(false));
+    });
+    return { ws, open, closed };
+  };
+
+  it('counts them per address until they join (past the cap they are closed) and closes them after the timeout', async () => {
+    const started = Date.now();
+    const three = [1, 2, 3].map(() => rawEngine('198.51.100.90'));
+    expect(await Promise.all(three.map((c) => c.open))).toEqual([true, true, true]);
+    const fourth = rawEngine('198.51.100.90');
+    const refusedAt = await fourth.closed;
+    expect(refusedAt - started).toBeLessThan(1500);
+    // Another address is not affected, and a socket that joins a namespace is counted by the namespace caps.
+    const elsewhere = socketFrom(capsGw.url, '198.51.100.91');
+    expect(await opened(elsewhere)).toBe('connected');
+    // None of the three joined a namespace: closed after PENDING_CONNECTION_TIMEOUT_MS, and the address is free again.
+    const closedAt = await Promise.all(three.map((c) => c.closed));
+    for (const at of closedAt) expect(at - started).toBeLessThan(10_000);
+    const again = socketFrom(capsGw.url, '198.51.100.90');
+    expect(await opened(again)).toBe('connected');
+    for (const s of [elsewhere, again]) s.close();
+  });
+});
+
+describe('availability subscriptions', () => {
+  it('bounds the events one socket watches (the oldest ends) and the distinct events anonymous sockets pin', async () => {
+    const admin = await loginAdmin(capsGw.url);
+    const ids = await Promise.all(
+      [1, 2, 3, 4].map(
+        async () =>
+          (
+            await createTestEvent(capsGw.url, admin.accessToken, {
+              admission: OPEN_ADMISSION,
+              sections: [{ name: 'A', priceCents: 1000, rows: 1, seatsPerRow: 2 }],
+            })
+          ).id,
+      ),
+    );
+    const [e1, e2, e3, e4] = ids as [string, string, string, string];
+    const watch = (s: Socket, id: string) => send(s, 'availability:subscribe', { eventId: id });
+    const s1 = socketFrom(capsGw.url, '203.0.113.201');
+    const s2 = socketFrom(capsGw.url, '203.0.113.202');
+    const s3 = socketFrom(capsGw.url, '203.0.113.203');
+    await Promise.all([s1, s2, s3].map(opened));
+    // Two events per socket: the third subscription of s1 ends its first (e1).
+    for (const id of [e1, e2, e3]) expect((await watch(s1, id)).ok).toBe(true);
+    // Anonymous sockets may pin three events: e1 no longer counts (s1 left it), so e4 fits.
+    expect((await watch(s2, e4)).ok).toBe(true);
+    // Now e2, e3, e4 are pinned: a fourth one for an anonymous socket is refused, retryable...
+    const refused = await watch(s3, e1);
+    expect(refused.error).toMatchObject({ code: 'OVERLOADED', retryable: true });
+    // The seat map pins an event just the same.
+    const map = await send(s3, 'seats:subscribe', { eventId: e1, format: 'compact' });
+    expect(map.error).toMatchObject({ code: 'OVERLOADED', retryable: true });
+    // ...an event already pinned is not, and nor is a signed-in user.
+    expect((await watch(s3, e2)).ok).toBe(true);
+    const user = await connectClient(capsGw.url, (await registerUser(capsGw.url)).accessToken);
+    expect((await user.send('availability:subscribe', { eventId: e1 })).ok).toBe(true);
+    // When s1 and s2 go, their events are free again for anonymous sockets.
+    s1.close();
+    s2.close();
+    const fits = await waitUntil(
+      'room for an anonymous watcher',
+      async () => {
+        const a = await watch(s3, e1);
+        return a.ok ? a : null;
+      },
+      5000,
+      300,
+    );
+    expect(fits.ok).toBe(true);
+    s3.close();
+  });
+});
+
+describe('the closed loop latency signal', () => {
+  it('takes no samples from refused holds (they answer in ~0 ms), only from holds that did the work', async () => {
+    const probe = createQueueProbe(t.config);
+    /** The most hold samples any gateway's reports show over `ms`. */
+    const mostSamples = async (ms: number) => {
+      let most = 0;
+      for (const until = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 50))) {
+        for (const raw of Object.values(await probe.redis.hgetall(probe.keys.holdHealth))) {
+          most = Math.max(most, (JSON.parse(raw) as { samples: number }).samples);
+        }
+        if (Date.now() >= until) return most;
+      }
+    };
+    // Earlier tests' holds leave the reports' windows (3 intervals) first.
+    await waitUntil('no hold samples in any report', async () => (await mostSamples(0)) === 0, 10_000, 100);
+    const refuser = await connectClient(bucketGw.url, (await registerUser(bucketGw.url)).accessToken);
+    const refused = (await Promise.all(
+      [...Array(12).keys()].map(() =>
+        refuser.send('seats:hold', {
+          eventId,
+          admissionToken: 'not-an-admission-token',
+          idempotencyKey: randomUUID(),
+          seatIds: [randomUUID()],
+        }),
+      ),
+    )) as Ack[];
+    expect(refused.every((a) => !a.ok)).toBe(true);
+    expect(await mostSamples(500)).toBe(0);
+    // A hold that did the work is a sample (the reports do carry them).
+    const buyer = await admittedUser(bucketGw.url, eventId);
+    const [seat] = await dbQuery<{ id: string }>(
+      t.databaseUrl,
+      "SELECT id FROM seats WHERE event_id = $1 AND status = 'available' ORDER BY id DESC LIMIT 1",
+      [eventId],
+    );
+    const held = (await buyer.client.send('seats:hold', {
+      eventId,
+      admissionToken: buyer.admissionToken,
+      idempotencyKey: randomUUID(),
+      seatIds: [seat?.id],
+    })) as Ack;
+    expect(held.ok).toBe(true);
+    expect(await mostSamples(500)).toBeGreaterThanOrEqual(1);
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signAdmissionToken } from '../../core/auth/admission-tokens.js';
 import type { EventlyClient } from '../../core/contract/create-client.js';
-import { endAdmissionSession, verifyAdmission } from '../../core/use-cases/queue/admission-session.js';
+import { endAdmissionSession, verifyAdmission } from '../../core/use-cases/waiting-room/admission-session.js';
 import { collectPushes, connectAdmin, connectClient, nextPush } from '../support/connect-client.js';
 import { createTestEvent } from '../support/create-test-event.js';
 import { loginAdmin, registerUser } from '../support/http-client.js';
@@ -138,6 +138,9 @@ describe('waiting room', () => {
       // v1.1 closed-loop settings, at their defaults
       targetHoldP95Ms: 250,
       auto: true,
+      // v1.2 door settings, at their defaults
+      challenge: { required: false },
+      requireVerifiedEmail: false,
     });
     const pushes = users.map((u) => collectPushes(u.client, 'queue:admitted'));
     expect(data(await admin.queueControl({ eventId, action: 'resume' }))).toMatchObject({ paused: false, maxActive: 2 });
@@ -157,7 +160,7 @@ describe('waiting room', () => {
     // The new interval is live in the scheduler and persisted on the event.
     const stored = await probe.redis.hgetall(probe.keys.admissionControl(eventId));
     expect(stored).toMatchObject({ maxActive: '4', tickMs: '150', paused: '0' });
-    const figures = await import('../../core/use-cases/queue/read-queue-figures.js').then((m) =>
+    const figures = await import('../../core/use-cases/waiting-room/read-queue-figures.js').then((m) =>
       m.readQueueFigures({ redis: probe.redis, keys: probe.keys }, eventId, new Date()),
     );
     expect(figures).toMatchObject({ waiting: 2, active: 4, paused: false, fairnessDisplacement: 0 });

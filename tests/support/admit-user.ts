@@ -16,7 +16,14 @@ export interface AdmittedUser {
 export async function admit(client: EventlyClient, eventId: string): Promise<string> {
   const pushed = nextPush(client, 'queue:admitted', (p) => p.eventId === eventId, 20_000);
   pushed.catch(() => {});
-  const joined = await client.queueJoin({ eventId });
+  let joined = await client.queueJoin({ eventId });
+  // A retryable refusal (the address's allowance spent by other clients of the test, a busy
+  // store) is a legal answer: a client comes back after retryAfterMs, as the protocol says.
+  for (let attempt = 0; !joined.ok && joined.error.retryable && attempt < 20; attempt++) {
+    const waitMs = (joined.error.details as { retryAfterMs?: number } | undefined)?.retryAfterMs ?? 200;
+    await new Promise((r) => setTimeout(r, waitMs));
+    joined = await client.queueJoin({ eventId });
+  }
   if (!joined.ok) throw new Error(`queue:join failed: ${JSON.stringify(joined.error)}`);
   if (joined.data.state === 'admitted') return joined.data.admissionToken;
   return (await pushed).admissionToken;

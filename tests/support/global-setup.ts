@@ -35,6 +35,8 @@ export default async function setup(project: TestProject) {
   await migrate(databaseUrlFor(name, adminUrl));
   project.provide('templateDatabase', name);
   project.provide('adminDatabaseUrl', adminUrl);
+  // Only REDIS_URL is passed in above: the suite always has one Redis server.
+  if (services.redisUrl === null) throw new Error('the tests need one Redis server (TEST_REDIS_URL)');
   project.provide('redisUrl', services.redisUrl);
   return async () => {
     const c = new pg.Client({ connectionString: adminUrl });

@@ -50,11 +50,16 @@ export async function raceForSeats(
   const payload = explicit
     ? { eventId, admissionToken: r.admissionToken, idempotencyKey: randomUUID(), seatIds: pick }
     : { eventId, admissionToken: r.admissionToken, idempotencyKey: randomUUID(), quantity, acceptPartial: true };
-  for (let attempt = 0; ; attempt++) {
+  // As PROTOCOL.md asks of a client: a retryable error is retried with the same key after the
+  // server's retryAfterMs (jittered), here for up to 45 s. A fixed budget of 30 quick retries ran
+  // out on a loaded machine where batches of one shed holds as OVERLOADED for longer than that.
+  const giveUpAt = Date.now() + 45_000;
+  for (;;) {
     const ack = await r.client.seatsHold(payload, { timeoutMs: 60_000 });
     if (ack.ok) return { seats: ack.data.seats.map((s) => s.id) };
-    if (!ack.error.retryable || attempt >= 30) return { code: ack.error.code };
-    await new Promise((res) => setTimeout(res, 5 + Math.random() * 20));
+    if (!ack.error.retryable || Date.now() >= giveUpAt) return { code: ack.error.code };
+    const after = Number((ack.error.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs) || 0;
+    await new Promise((res) => setTimeout(res, after + 5 + Math.random() * 20));
   }
 }
 

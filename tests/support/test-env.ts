@@ -72,6 +72,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     REGISTER_MAX_PER_ADDRESS: '100000',
     ADDRESS_COMMANDS_PER_SECOND: '10000000',
     MAX_ANONYMOUS_SOCKETS_PER_ADDRESS: '1000000',
+    MAX_PENDING_CONNECTIONS_PER_ADDRESS: '1000000',
     // Tests drive one user or socket far faster than a person does (bursts of hostile payloads,
     // 40 commands in flight at a shutdown): per-socket and per-user allowances are wide here too.
     // tests/integration/command-limits.test.ts runs the limits themselves with small values.

@@ -190,4 +190,25 @@ describe('range summary', () => {
       [E1, 300],
     ]);
   });
+
+  it('sums the days of each UTC month into the monthly series, oldest first', () => {
+    const row = (day: string, confirms: number, revenueCents: number, refundCents = 0) => ({
+      ...ZERO_COUNTS,
+      day,
+      eventId: E1,
+      name: 'x',
+      confirms,
+      revenueCents,
+      refundCents,
+      cancellations: refundCents > 0 ? 1 : 0,
+    });
+    const s = summarizeAnalyticsRange(
+      [row('2030-02-01', 1, 500), row('2030-01-31', 2, 200, 50), row('2030-01-01', 3, 300)],
+      40 * 86_400_000,
+    );
+    expect(s.monthly).toEqual([
+      { month: '2030-01', bookings: 5, revenueCents: 450, cancellations: 1, refundCents: 50 },
+      { month: '2030-02', bookings: 1, revenueCents: 500, cancellations: 0, refundCents: 0 },
+    ]);
+  });
 });

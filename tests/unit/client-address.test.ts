@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddressOf, createTrustedProxies, normalizeAddress } from '../../gateway/http/client-address.js';
+import { clientAddressOf, createTrustedProxies, limitAddressOf, normalizeAddress } from '../../gateway/http/client-address.js';
 
 describe('clientAddressOf', () => {
   const none = createTrustedProxies([]);
@@ -27,5 +27,15 @@ describe('clientAddressOf', () => {
     expect(normalizeAddress('::ffff:127.0.0.1')).toBe('127.0.0.1');
     expect(normalizeAddress('2001:DB8::1')).toBe('2001:db8:0:0:0:0:0:1');
     expect(clientAddressOf('0000:0000:0000:0000:0000:ffff:7f00:0001', '198.51.100.7', lb)).toBe('198.51.100.7');
+  });
+});
+
+describe('limitAddressOf', () => {
+  it('counts an IPv6 address as its /64 and leaves IPv4 alone', () => {
+    expect(limitAddressOf('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(limitAddressOf('2001:0db8:0001:0002::1')).toBe('2001:db8:1:2::/64');
+    expect(limitAddressOf('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
+    expect(limitAddressOf('203.0.113.9')).toBe('203.0.113.9');
+    expect(limitAddressOf(normalizeAddress('::ffff:203.0.113.9'))).toBe('203.0.113.9');
   });
 });

@@ -6,7 +6,7 @@ import {
   nextAdmitLimit,
   positionRefreshMs,
 } from '../../core/domain/admission-policy.js';
-import { combineHealth } from '../../core/use-cases/queue/steer-admission.js';
+import { combineHealth } from '../../core/use-cases/waiting-room/steer-admission.js';
 
 /** The next limit at admitPerTick 100, target 250 ms, database queue bound 20. */
 const step = (

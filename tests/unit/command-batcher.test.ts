@@ -1,6 +1,6 @@
 import client from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createBatcher } from '../../core/use-cases/holds/command-batcher.js';
+import { createBatcher } from '../../core/batching/command-batcher.js';
 
 interface Req {
   userId: string;

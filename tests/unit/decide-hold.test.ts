@@ -111,6 +111,41 @@ describe('decideHold', () => {
   });
 });
 
+describe('decideHold for whoever asks', () => {
+  const presale = new Date('2030-01-05T00:00:00Z');
+  const publicSale = new Date('2030-01-12T00:00:00Z');
+  const inPresale = facts({ sale: { ...sale, saleStartsAt: publicSale }, presaleStartsAt: presale });
+  const offer = (quantity: number): HoldRequest => ({ quantity, section: null, acceptPartial: true, waitlistOffer: true });
+
+  it('an admitted buyer may hold from the presale start; a waitlist offer waits for the public sale', () => {
+    expect(decideHold(inPresale, best(2)).kind).toBe('take');
+    const refused = decideHold(inPresale, offer(2));
+    expect(refused.kind === 'refuse' && refused.error.code).toBe('SALE_NOT_OPEN');
+    expect(decideHold({ ...inPresale, now: publicSale }, offer(2)).kind).toBe('take');
+    // Before the presale nobody holds.
+    const early = decideHold({ ...inPresale, now: new Date('2030-01-04T00:00:00Z') }, best(1));
+    expect(early.kind === 'refuse' && early.error.code).toBe('SALE_NOT_OPEN');
+  });
+
+  it('a waitlist offer is trimmed to the allowance, refused only when none is left; a buyer is refused past it', () => {
+    const four = facts({ heldOrOwned: 4 });
+    const trimmed = decideHold(four, offer(5));
+    expect(trimmed.kind === 'take' && trimmed.seats).toHaveLength(2);
+    expect(trimmed.kind === 'take' && trimmed.shortfall).toBe(0);
+    const buyer = decideHold(four, best(5, true));
+    expect(buyer.kind === 'refuse' && buyer.error.code).toBe('HOLD_LIMIT_EXCEEDED');
+    const none = decideHold(facts({ heldOrOwned: 6 }), offer(1));
+    expect(none.kind === 'refuse' && none.error.code).toBe('HOLD_LIMIT_EXCEEDED');
+  });
+
+  it('a waitlist offer takes what is free, fewer than asked when fewer are', () => {
+    const three = facts({ seats: row(3), maxSeatsPerUser: 10 });
+    const partial = decideHold(three, offer(5));
+    expect(partial.kind === 'take' && partial.seats).toHaveLength(3);
+    expect(decideHold(facts({ seats: row(2, () => ({ status: 'held' })) }), offer(1)).kind).toBe('short');
+  });
+});
+
 describe('decideHoldBatch', () => {
   it('serves a batch first come first served; a refusal never changes the others', () => {
     const decisions = decideHoldBatch({ sale, now, maxSeatsPerUser: 2, heldOrOwned: new Map([['u3', 2]]), seats: row(3) }, [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventStatus, isSaleOpen } from '../../core/domain/event-status.js';
+import { eventStatus, isSaleOpen, isSaleOpenMs } from '../../core/domain/event-status.js';
 
 const now = new Date('2030-01-10T12:00:00Z');
 const base = {
@@ -25,5 +25,20 @@ describe('event status', () => {
     expect(isSaleOpen({ ...base, saleStartsAt: new Date(now.getTime() + 1) }, now)).toBe(false);
     expect(isSaleOpen({ ...base, startsAt: now }, now)).toBe(false);
     expect(isSaleOpen({ ...base, cancelledAt: now }, now)).toBe(false);
+  });
+
+  it('the waiting room asks the same rule on epoch milliseconds, with the same edges', () => {
+    const w = { cancelled: false, saleStartsAtMs: now.getTime(), endsAtMs: now.getTime() + 1000 };
+    for (const [at, open] of [
+      [now.getTime() - 1, false],
+      [now.getTime(), true],
+      [now.getTime() + 999, true],
+      [now.getTime() + 1000, false],
+    ] as const) {
+      expect(isSaleOpenMs(w, at)).toBe(open);
+      const asDates = { cancelledAt: null, saleStartsAt: new Date(w.saleStartsAtMs), startsAt: new Date(w.endsAtMs) };
+      expect(isSaleOpen(asDates, new Date(at))).toBe(open);
+    }
+    expect(isSaleOpenMs({ ...w, cancelled: true }, now.getTime())).toBe(false);
   });
 });

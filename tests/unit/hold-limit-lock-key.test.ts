@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { holdLimitLockKey } from '../../core/use-cases/holds/hold-limit-lock-key.js';
+import { holdLimitLockKey } from '../../core/use-cases/seats/hold-limit-lock-key.js';
 
 /** The definition: the first 8 bytes of SHA-256 of the pair, as a signed int8 in decimal. */
 const direct = (userId: string, eventId: string) =>

@@ -55,6 +55,38 @@ describe('Redis target in the config', () => {
     expect(problemsOf({ ...base, REDIS_URL: 'redis://x:1', REDIS_CLUSTER_NODES: 'x:1' })).toMatch(/REDIS_URL: set exactly one/);
   });
 
+  it('takes Sentinels from REDIS_SENTINELS, the master group from REDIS_SENTINEL_NAME', () => {
+    const c = loadConfig({ ...base, REDIS_SENTINELS: '127.0.0.1:26379, 127.0.0.1:26380,redis://127.0.0.1:26381' });
+    expect(c.redis).toMatchObject({
+      kind: 'sentinel',
+      name: 'mymaster',
+      sentinels: [
+        { host: '127.0.0.1', port: 26379 },
+        { host: '127.0.0.1', port: 26380 },
+        { host: '127.0.0.1', port: 26381 },
+      ],
+      tls: false,
+      commandTimeoutMs: 2000,
+    });
+    const secured = loadConfig({
+      ...base,
+      REDIS_SENTINELS: 'rediss://:data-pass@a.example:26379,rediss://:data-pass@b.example:26379',
+      REDIS_SENTINEL_NAME: 'evently-main',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-pass',
+    });
+    expect(secured.redis).toMatchObject({
+      kind: 'sentinel',
+      name: 'evently-main',
+      password: 'data-pass',
+      sentinelPassword: 'sentinel-pass',
+      tls: true,
+    });
+    expect(problemsOf({ ...base, REDIS_SENTINELS: 'a:1', REDIS_SENTINEL_NAME: 'bad name;' })).toMatch(/REDIS_SENTINEL_NAME/);
+    expect(problemsOf({ ...base, REDIS_SENTINELS: 'a' })).toMatch(/REDIS_SENTINELS: a: needs a host and a port/);
+    expect(problemsOf({ ...base, REDIS_SENTINELS: 'a:1', REDIS_URL: 'redis://x:1' })).toMatch(/REDIS_URL: set exactly one/);
+    expect(problemsOf({ ...base, REDIS_SENTINELS: 'a:1', REDIS_CLUSTER_NODES: 'x:1' })).toMatch(/REDIS_URL: set exactly one/);
+  });
+
   it('names the bad cluster entry', () => {
     expect(problemsOf({ ...base, REDIS_CLUSTER_NODES: '127.0.0.1' })).toMatch(
       /REDIS_CLUSTER_NODES: 127.0.0.1: needs a host and a port/,
@@ -74,6 +106,8 @@ describe('Redis unavailable, translated once', () => {
       'Connection is closed.',
       "Cluster isn't ready and enableOfflineQueue options is false",
       'connect ECONNREFUSED 127.0.0.1:1',
+      "READONLY You can't write against a read only replica.",
+      'All sentinels are unreachable. Retrying from scratch after 10ms.',
     ]) {
       expect(isRedisUnavailable(new Error(message)), message).toBe(true);
       expect(translateRedisError(new Error(message))).toMatchObject({

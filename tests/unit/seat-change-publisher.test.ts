@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAdaptiveWindow } from '../../core/adaptive-window.js';
 import type { SeatChangeMessage } from '../../core/seat-change-publisher.js';
 import { createSeatChangePublisher } from '../../core/seat-change-publisher.js';
@@ -14,7 +14,14 @@ function recordingChannel() {
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('seat change publisher', () => {
-  it('sends the first change at once, then coalesces the window into one message carrying the newest version of each seat', async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends the first change at once, then coalesces the window into one message carrying the newest version of each seat', () => {
+    // Fake timers: on a busy machine a real 20 ms window can fire after the test's own wait and
+    // reopen, so "the next change goes out at once" would depend on the scheduler.
+    vi.useFakeTimers();
     const c = recordingChannel();
     const p = createSeatChangePublisher(c.send, 20);
     p.publish(EVENT, [{ seatId: seat(1), status: 'held', version: 1 }]);
@@ -28,7 +35,7 @@ describe('seat change publisher', () => {
     ]);
     p.publish(EVENT, [{ seatId: seat(1), status: 'held', version: 1 }]); // stale, arrives late
     expect(c.sent).toHaveLength(1);
-    await settle(60);
+    vi.advanceTimersByTime(60);
     expect(c.sent).toHaveLength(2);
     expect(c.sent[1]?.eventId).toBe(EVENT);
     expect(c.sent[1]?.changes).toEqual([

@@ -34,4 +34,12 @@ describe('npm start environment', () => {
     expect(env.JWT_ACCESS_SECRET).toBe(dev.JWT_ACCESS_SECRET);
     expect(env.DATABASE_URL).toBe(services.databaseUrl);
   });
+
+  it('uses REDIS_SENTINELS or REDIS_CLUSTER_NODES as given (no REDIS_URL next to them) and a multi-host DATABASE_URL', () => {
+    const multi = 'postgres://postgres@pg-a:5432,pg-b:5432/evently';
+    const { env } = buildStartEnv({ REDIS_SENTINELS: '127.0.0.1:26379' }, dev, { databaseUrl: multi, redisUrl: null });
+    expect(env.REDIS_URL).toBeUndefined();
+    expect(loadConfig(env).redis.kind).toBe('sentinel');
+    expect(loadConfig(env).databaseUrl).toBe(multi);
+  });
 });

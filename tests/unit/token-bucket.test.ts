@@ -38,5 +38,7 @@ describe('takeTokens', () => {
   it('costs more for what the server spends more on', () => {
     expect(commandCost('seats:subscribe')).toBeGreaterThan(commandCost('queue:status'));
     expect(commandCost('unknown:command')).toBe(1);
+    // Names a client may send that an object literal answers from its prototype.
+    for (const name of ['toString', '__proto__', 'constructor', 'hasOwnProperty']) expect(commandCost(name)).toBe(1);
   });
 });

@@ -1,9 +1,9 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import { closeOnce } from '../../core/close-once.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
-import { reconcileAdmissionControls } from '../../core/use-cases/queue/reconcile-admission-controls.js';
-import { assertJobScheduler, keepJobSchedulers } from '../keep-job-schedulers.js';
-import type { WorkerModule } from '../worker-context.js';
+import { reconcileAdmissionControls } from '../../core/use-cases/waiting-room/reconcile-admission-controls.js';
+import { assertJobScheduler, keepJobSchedulers } from '../runtime/keep-job-schedulers.js';
+import type { WorkerModule } from '../runtime/worker-context.js';
 import { admitTick } from './admit-tick.js';
 
 const QUEUE = 'admission';
@@ -20,7 +20,7 @@ export interface TickJobData {
  * The waiting room's workers. BullMQ job schedulers emit one job per interval whatever the
  * number of worker processes, and each job is taken by exactly one of them: one admission
  * tick per event per `tickMs`, one reconcile per second. (Queue positions are computed by each gateway for its own
- * waiting sockets: gateway/queue/local-queue-positions.ts.)
+ * waiting sockets: gateway/waiting-room/local-queue-positions.ts.)
  */
 export const admissionModule: WorkerModule = {
   name: 'admission',

@@ -1,9 +1,9 @@
 import type { PushPayload } from '../../core/contract/pushes.js';
 import { rooms } from '../../core/rooms.js';
-import { findUnnotifiedAdmissions, markAdmissionsNotified } from '../../core/use-cases/queue/admission-notices.js';
-import type { AdmissionTicket } from '../../core/use-cases/queue/admission-ticket.js';
-import { type AdmissionTickResult, runAdmissionTick } from '../../core/use-cases/queue/run-admission-tick.js';
-import type { WorkerContext } from '../worker-context.js';
+import { findUnnotifiedAdmissions, markAdmissionsNotified } from '../../core/use-cases/waiting-room/admission-notices.js';
+import type { AdmissionTicket } from '../../core/use-cases/waiting-room/admission-ticket.js';
+import { type AdmissionTickResult, runAdmissionTick } from '../../core/use-cases/waiting-room/run-admission-tick.js';
+import type { WorkerContext } from '../runtime/worker-context.js';
 
 /** An admission whose push is still unsent after this long was left by a worker that died. */
 const RENOTIFY_AFTER_MS = 2000;
@@ -29,7 +29,8 @@ export async function admitTick(ctx: WorkerContext, eventId: string): Promise<Ad
 
 async function announce(ctx: WorkerContext, eventId: string, admitted: { userId: string; ticket: AdmissionTicket }[]) {
   for (const { userId, ticket } of admitted) {
-    const payload: PushPayload<'queue:admitted'> = { eventId, ...ticket };
+    const { shopUrl } = ctx.config;
+    const payload: PushPayload<'queue:admitted'> = { eventId, ...ticket, ...(shopUrl ? { shopUrl } : {}) };
     ctx.emitter.to(rooms.user(userId)).emit('queue:admitted', payload);
   }
   await markAdmissionsNotified(

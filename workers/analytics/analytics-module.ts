@@ -1,8 +1,8 @@
 import { Queue, Worker } from 'bullmq';
 import { closeOnce } from '../../core/close-once.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
-import { keepJobSchedulers } from '../keep-job-schedulers.js';
-import type { WorkerModule } from '../worker-context.js';
+import { keepJobSchedulers } from '../runtime/keep-job-schedulers.js';
+import type { WorkerModule } from '../runtime/worker-context.js';
 import { runAnalyticsTick } from './run-analytics-tick.js';
 
 const SCHEDULER_ID = 'analytics-tick';

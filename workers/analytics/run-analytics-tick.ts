@@ -3,7 +3,7 @@ import { rooms } from '../../core/rooms.js';
 import { computeAnalytics } from '../../core/use-cases/analytics/compute-analytics.js';
 import { rollUpAuditLog } from '../../core/use-cases/analytics/roll-up-audit-log.js';
 import { storeAnalyticsSnapshots } from '../../core/use-cases/analytics/store-analytics-snapshots.js';
-import type { WorkerContext } from '../worker-context.js';
+import type { WorkerContext } from '../runtime/worker-context.js';
 
 /** A gateway whose heartbeat is older than this no longer counts (killed, partitioned). */
 export const staleConnectionsMs = (intervalMs: number) => Math.max(3 * intervalMs, 3000);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isBearer } from '../../core/auth/is-bearer.js';
-import type { WorkerModule } from '../worker-context.js';
+import type { WorkerModule } from '../runtime/worker-context.js';
 
 /**
  * Prometheus text for a worker process on `WORKER_METRICS_PORT` (0: off). A plain node:http

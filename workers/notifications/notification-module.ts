@@ -5,7 +5,7 @@ import { connectRedis } from '../../core/redis/connect-redis.js';
 import { deliverMail } from '../../core/use-cases/notifications/deliver-mail.js';
 import { findUnrelayedMail, markMailRelayed } from '../../core/use-cases/notifications/find-unrelayed-mail.js';
 import { remindExpiringHolds } from '../../core/use-cases/notifications/remind-expiring-holds.js';
-import type { WorkerModule } from '../worker-context.js';
+import type { WorkerModule } from '../runtime/worker-context.js';
 
 interface MailJob {
   outboxId: string;

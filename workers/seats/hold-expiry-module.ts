@@ -1,13 +1,11 @@
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import cron from 'node-cron';
 import { closeOnce } from '../../core/close-once.js';
-import { createSeatJobs, type ExpireHoldJob } from '../../core/jobs/seat-jobs.js';
+import type { ExpireHoldJob } from '../../core/jobs/seat-jobs.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
-import type { EndedHold } from '../../core/use-cases/holds/end-hold.js';
-import { expireHold, expireOverdueHolds, findMsUntilExpiry } from '../../core/use-cases/holds/expire-hold.js';
-import { keepJobSchedulers } from '../keep-job-schedulers.js';
-import type { WorkerModule } from '../worker-context.js';
-import { createWorkerAfterSeatChange } from './after-seat-change.js';
+import { expireHold, expireOverdueHolds, findMsUntilExpiry } from '../../core/use-cases/seats/expire-hold.js';
+import { keepJobSchedulers } from '../runtime/keep-job-schedulers.js';
+import type { WorkerModule } from '../runtime/worker-context.js';
 
 const PASS_SCHEDULER_ID = 'hold-expiry-pass';
 
@@ -23,16 +21,8 @@ const PASS_SCHEDULER_ID = 'hold-expiry-pass';
 export const holdExpiryModule: WorkerModule = {
   name: 'hold-expiry',
   async start(ctx) {
-    const jobs = createSeatJobs(ctx.config.redis, ctx.keys, ctx.now, { perHoldExpiryJobs: ctx.config.holdExpiryPassMs === 0 });
-    const after = createWorkerAfterSeatChange(ctx, jobs);
-    const expired = (ended: EndedHold) =>
-      after({
-        eventId: ended.eventId,
-        changes: ended.changes,
-        pushes: [{ userId: ended.userId, push: { name: 'hold:expired', payload: { holdId: ended.id, eventId: ended.eventId } } }],
-      });
     const pass = async (why: string) => {
-      const n = await expireOverdueHolds(ctx.pool, expired);
+      const n = await expireOverdueHolds(ctx.pool, (effects) => ctx.afterCommit(effects));
       if (n > 0) ctx.log.info({ expired: n, why }, 'expired overdue holds');
     };
 
@@ -44,8 +34,8 @@ export const holdExpiryModule: WorkerModule = {
       ctx.keys.holdExpiryQueue,
       async (job: Job<ExpireHoldJob>, token?: string) => {
         if (job.name === 'pass') return pass('pass');
-        const ended = await expireHold(ctx.pool, job.data.holdId);
-        if (ended) return expired(ended);
+        const expired = await expireHold(ctx.pool, job.data.holdId);
+        if (expired) return ctx.afterCommit(expired);
         // Redis's clock ran ahead of Postgres's: come back when Postgres agrees it is over.
         const msLeft = await findMsUntilExpiry(ctx.pool, job.data.holdId);
         if (msLeft === null) return;
@@ -81,7 +71,6 @@ export const holdExpiryModule: WorkerModule = {
         await sweep.destroy();
         await worker.close();
         await queue.close();
-        await jobs.close();
         await Promise.allSettled([connection.quit(), queueConnection.quit()]);
       }),
     };

@@ -1,13 +1,11 @@
 import { type Job, Worker } from 'bullmq';
 import cron from 'node-cron';
 import { closeOnce } from '../../core/close-once.js';
-import { createSeatJobs, type OfferWaitlistJob } from '../../core/jobs/seat-jobs.js';
+import type { OfferWaitlistJob } from '../../core/jobs/seat-jobs.js';
 import { connectRedis } from '../../core/redis/connect-redis.js';
-import { rooms } from '../../core/rooms.js';
+import { offerWaitlist } from '../../core/use-cases/seats/offer-waitlist.js';
 import { findEventsToOffer } from '../../core/use-cases/waitlist/find-events-to-offer.js';
-import { offerWaitlist } from '../../core/use-cases/waitlist/offer-waitlist.js';
-import { pushWaitlistPositions } from '../../core/use-cases/waitlist/push-waitlist-positions.js';
-import type { WorkerModule } from '../worker-context.js';
+import type { WorkerModule } from '../runtime/worker-context.js';
 
 /**
  * Waitlist offers: when seats free up (release, expiry, cancellation) a job per event makes holds
@@ -17,23 +15,9 @@ import type { WorkerModule } from '../worker-context.js';
 export const waitlistOfferModule: WorkerModule = {
   name: 'waitlist-offers',
   async start(ctx) {
-    const jobs = createSeatJobs(ctx.config.redis, ctx.keys, ctx.now);
     const offer = async (eventId: string) => {
       const offers = await offerWaitlist(ctx, eventId, ctx.config.waitlistOfferTtlSeconds, ctx.now);
-      for (const o of offers) {
-        ctx.seatChanges.publish(eventId, o.changes);
-        ctx.emitter.to(rooms.user(o.userId)).emit('waitlist:offer', {
-          eventId,
-          holdId: o.holdId,
-          seats: o.seats,
-          totalCents: o.totalCents,
-          expiresAt: o.expiresAt.toISOString(),
-        });
-        await jobs
-          .scheduleHoldExpiry(o.holdId, o.expiresAt)
-          .catch((err: unknown) => ctx.log.warn({ err }, 'expiry job not queued'));
-      }
-      if (offers.length > 0) await pushWaitlistPositions(ctx.pool, ctx.emitter, eventId);
+      for (const effects of offers) ctx.afterCommit(effects);
     };
 
     const connection = connectRedis(ctx.config.redis, { role: 'stream' });
@@ -53,7 +37,7 @@ export const waitlistOfferModule: WorkerModule = {
       ctx.config.holdSweepCron,
       async () => {
         try {
-          for (const eventId of await findEventsToOffer(ctx.pool)) await jobs.requestWaitlistOffer(eventId);
+          for (const eventId of await findEventsToOffer(ctx.pool)) await ctx.seatJobs.requestWaitlistOffer(eventId);
         } catch (err) {
           ctx.log.warn({ err }, 'waitlist sweep failed');
         }
@@ -65,7 +49,6 @@ export const waitlistOfferModule: WorkerModule = {
       close: closeOnce(async () => {
         await sweep.destroy();
         await worker.close();
-        await jobs.close();
         await connection.quit().catch(() => connection.disconnect());
       }),
     };

@@ -2,7 +2,7 @@ import type { Pool } from '../../db/pool.js';
 import { type AnalyticsSnapshots, buildAnalyticsSnapshots } from '../../domain/build-analytics-snapshots.js';
 import type { Redis } from '../../redis/connect-redis.js';
 import type { Keys } from '../../redis/keys.js';
-import { readQueueFigures } from '../queue/read-queue-figures.js';
+import { readQueueFigures } from '../waiting-room/read-queue-figures.js';
 import { findLiveEventFigures } from './find-live-event-figures.js';
 import { readInstanceConnections } from './read-instance-connections.js';
 

@@ -17,8 +17,15 @@ const Row = z.object({
   refund_cents: z.number(),
 });
 
-/** Roll-up minutes in [from, to) summed per UTC day and event (never touches bookings). */
-export async function findRangeCounts(db: Db, from: Date, to: Date, eventId: string | null): Promise<DayEventCounts[]> {
+/** Roll-up minutes in [from, to) summed per UTC day and event (never touches bookings); one
+ * event, the events of one owner (an organizer's "all"), or all. */
+export async function findRangeCounts(
+  db: Db,
+  from: Date,
+  to: Date,
+  eventId: string | null,
+  ownerId: string | null = null,
+): Promise<DayEventCounts[]> {
   const rows = await db.any(
     sql.type(Row)`SELECT to_char(m.minute AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, m.event_id, e.name,
             sum(m.holds)::int8 AS holds, sum(m.held_seats)::int8 AS held_seats, sum(m.releases)::int8 AS releases,
@@ -27,6 +34,7 @@ export async function findRangeCounts(db: Db, from: Date, to: Date, eventId: str
        FROM analytics_minutes m LEFT JOIN events e ON e.id = m.event_id
       WHERE m.minute >= date_trunc('minute', ${from.toISOString()}::timestamptz) AND m.minute < ${to.toISOString()}::timestamptz
         AND (${eventId}::uuid IS NULL OR m.event_id = ${eventId}::uuid)
+        AND (${ownerId}::uuid IS NULL OR e.owner_id = ${ownerId}::uuid)
       GROUP BY 1, 2, 3`,
   );
   return rows.map((r) => ({

@@ -27,11 +27,13 @@ const ratio = (sold: number, capacity: number) => (capacity > 0 ? Math.round((so
  */
 export async function findReports(
   db: Db,
-  q: { from: Date; to: Date; eventId: string | null; includeRegistrations: boolean },
+  q: { from: Date; to: Date; eventId: string | null; includeRegistrations: boolean; ownerId?: string | null },
   events: readonly { eventId: string; name: string; bookings: number; revenueCents: number }[],
 ): Promise<Reports> {
   const from = q.from.toISOString();
   const to = q.to.toISOString();
+  const ownerId = q.ownerId ?? null;
+  const owned = sql.fragment`(${ownerId}::uuid IS NULL OR event_id IN (SELECT id FROM events WHERE owner_id = ${ownerId}::uuid))`;
   const [registrations, active] = await Promise.all([
     q.includeRegistrations
       ? db.any(
@@ -45,10 +47,10 @@ export async function findReports(
     db.oneFirst(
       sql.type(z.object({ n: z.number() }))`SELECT count(DISTINCT user_id)::int8 AS n FROM (
          SELECT user_id FROM holds WHERE created_at >= ${from}::timestamptz AND created_at < ${to}::timestamptz
-            AND (${q.eventId}::uuid IS NULL OR event_id = ${q.eventId}::uuid)
+            AND (${q.eventId}::uuid IS NULL OR event_id = ${q.eventId}::uuid) AND ${owned}
          UNION ALL
          SELECT user_id FROM bookings WHERE created_at >= ${from}::timestamptz AND created_at < ${to}::timestamptz
-            AND (${q.eventId}::uuid IS NULL OR event_id = ${q.eventId}::uuid)
+            AND (${q.eventId}::uuid IS NULL OR event_id = ${q.eventId}::uuid) AND ${owned}
        ) x`,
     ),
   ]);

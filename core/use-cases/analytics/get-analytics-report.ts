@@ -23,8 +23,9 @@ export async function getAnalyticsReport(
   deps: { pool: Pool; redis: Redis; keys: Keys },
   q: { from?: string; to?: string; eventId?: string },
   now: Date,
-  /** Platform-wide figures (registrations): admins only. */
-  scope: { includeRegistrations: boolean } = { includeRegistrations: true },
+  /** Platform-wide figures (registrations): admins only. `ownerId`: only that organizer's events
+   * (its "all events"), and no live snapshot, which is platform-wide without an event. */
+  scope: { includeRegistrations: boolean; ownerId?: string | null } = { includeRegistrations: true },
 ): Promise<AnalyticsReport> {
   const to = q.to ? new Date(q.to) : now;
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
@@ -33,15 +34,16 @@ export async function getAnalyticsReport(
     throw new AppError('VALIDATION_FAILED', `at most ${MAX_RANGE_DAYS} days per request`);
   }
   if (q.eventId && !(await eventExists(deps.pool, q.eventId))) throw new AppError('NOT_FOUND', 'no such event');
+  const ownerId = scope.ownerId ?? null;
   const [rows, live, accessCodes] = await Promise.all([
-    findRangeCounts(deps.pool, from, to, q.eventId ?? null),
-    findAnalyticsSnapshot(deps, q.eventId),
-    findAccessCodeFigures(deps.pool, from, to, q.eventId ?? null),
+    findRangeCounts(deps.pool, from, to, q.eventId ?? null, ownerId),
+    ownerId && !q.eventId ? null : findAnalyticsSnapshot(deps, q.eventId),
+    findAccessCodeFigures(deps.pool, from, to, q.eventId ?? null, ownerId),
   ]);
-  const { totals, daily, events } = summarizeAnalyticsRange(rows, to.getTime() - from.getTime());
+  const { totals, daily, monthly, events } = summarizeAnalyticsRange(rows, to.getTime() - from.getTime());
   const reports = await findReports(
     deps.pool,
-    { from, to, eventId: q.eventId ?? null, includeRegistrations: scope.includeRegistrations && !q.eventId },
+    { from, to, eventId: q.eventId ?? null, includeRegistrations: scope.includeRegistrations && !q.eventId, ownerId },
     events,
   );
   return {
@@ -62,6 +64,7 @@ export async function getAnalyticsReport(
     conversionRate: totals.conversionRate,
     cancellationRate: totals.cancellationRate,
     daily,
+    monthly,
     events,
     live,
     accessCodes,

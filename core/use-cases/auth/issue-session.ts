@@ -25,6 +25,10 @@ export async function issueSession(
      VALUES (${user.id}, ${familyId}, ${hashRefreshToken(refreshToken)}, now() + make_interval(secs => ${s.refreshTokenTtlSeconds}))
      RETURNING id`,
   );
-  const accessToken = signAccessToken({ userId: user.id, role: user.role }, s.jwtAccessSecret, s.accessTokenTtlSeconds);
+  const accessToken = signAccessToken(
+    { userId: user.id, role: user.role, sessionId: familyId },
+    s.jwtAccessSecret,
+    s.accessTokenTtlSeconds,
+  );
   return { user, accessToken, refreshToken, refreshTokenId };
 }

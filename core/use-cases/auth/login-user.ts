@@ -13,7 +13,9 @@ export async function loginUser(
   settings: TokenSettings,
 ): Promise<AuthReply> {
   const row = await pool.maybeOne(
-    sql.type(PublicUser.extend({ password_hash: z.string() }))`SELECT id, email, name, role, password_hash FROM users
+    sql.type(
+      PublicUser.extend({ password_hash: z.string() }),
+    )`SELECT id, email, name, role, email_verified AS "emailVerified", password_hash FROM users
       WHERE email = ${input.email.trim().toLowerCase()}`,
   );
   const ok = await verifyPassword(row?.password_hash ?? (await getDummyHash()), input.password);

@@ -16,7 +16,7 @@ export async function registerUser(
   return withTransaction(pool, async (tx) => {
     const user = await tx.maybeOne(
       sql.type(PublicUser)`INSERT INTO users (email, name, password_hash) VALUES (${input.email}, ${input.name}, ${passwordHash})
-       ON CONFLICT (email) DO NOTHING RETURNING id, email, name, role`,
+       ON CONFLICT (email) DO NOTHING RETURNING id, email, name, role, email_verified AS "emailVerified"`,
     );
     if (!user) throw new AppError('CONFLICT', 'an account with this email already exists');
     await writeAudit(tx, { actorId: user.id, action: 'user.registered', entityType: 'user', entityId: user.id });

@@ -1,8 +1,8 @@
 import type { FragmentSqlToken, IdentifierSqlToken, ListSqlToken, QuerySqlToken } from 'slonik';
 import { z } from 'zod';
 import { MyBooking } from '../../contract/my-bookings.js';
+import { isoMicrosSql } from '../../db/iso-micros-sql.js';
 import { sql } from '../../db/sql.js';
-import { isoMicrosSql } from '../catalog/iso-micros-sql.js';
 
 const iso = (column: IdentifierSqlToken) => sql.fragment`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 

@@ -5,12 +5,13 @@ import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { AppError } from '../../domain/app-error.js';
 import { refundFor } from '../../domain/refund-policy.js';
+import type { SeatChangeEffects } from '../../seat-change-effects.js';
 
 export interface CancelledBooking {
   bookingId: string;
-  eventId: string;
   refundCents: number;
-  changes: SeatChange[];
+  /** The seats are on sale again: publish them (and offer them to the waitlist). */
+  effects: SeatChangeEffects;
 }
 
 const Facts = z.object({
@@ -64,6 +65,6 @@ export async function cancelBooking(pool: Pool, userId: string, bookingId: strin
          FROM b`,
     );
     if (!row) throw new AppError('ALREADY_CANCELLED', 'this booking is already cancelled');
-    return { bookingId, eventId: facts.event_id, refundCents, changes: row.changes };
+    return { bookingId, refundCents, effects: { eventId: facts.event_id, changes: row.changes } };
   });
 }

@@ -6,6 +6,7 @@ import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Actor } from '../../domain/can-manage.js';
+import type { SeatChangeEffects } from '../../seat-change-effects.js';
 import { enqueueNotifications } from '../notifications/enqueue-notification.js';
 import { lockManagedEvent } from './lock-managed-event.js';
 
@@ -20,7 +21,8 @@ export interface CancelledEvent {
   releasedHolds: number;
   refundedBookings: number;
   refundCents: number;
-  changes: SeatChange[];
+  /** Every held or sold seat is available again: publish them. */
+  effects: SeatChangeEffects;
 }
 
 /**
@@ -87,7 +89,7 @@ export async function cancelEvent(pool: Pool, eventId: string, actor: Actor): Pr
       releasedHolds: holds.rowCount ?? 0,
       refundedBookings: refund.n,
       refundCents: refund.cents,
-      changes,
+      effects: { eventId, changes },
     };
   });
 }

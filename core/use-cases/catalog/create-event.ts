@@ -9,6 +9,7 @@ import type { Actor } from '../../domain/can-manage.js';
 import { getManagedVenueRow } from '../venues/get-venue.js';
 import type { EventDefaults } from './event-defaults.js';
 import { getEvent } from './get-event.js';
+import { insertEventLayout } from './insert-event-layout.js';
 
 /** The layout and venue name: the body's, else copied from the venue (which the actor must manage). */
 async function resolveLayout(
@@ -46,31 +47,15 @@ export async function createEvent(
       sql.type(z.object({ id: z.string() }))`INSERT INTO events (name, venue, starts_at, sale_starts_at, max_seats_per_user,
          hold_ttl_seconds, capacity, admission_max_active, admission_admit_per_tick, admission_tick_ms,
          admission_session_ttl_seconds, owner_id, venue_id, series, presale_starts_at, refund_percent,
-         admission_target_hold_p95_ms, admission_auto)
+         admission_target_hold_p95_ms, admission_auto, admission_challenge_required, admission_require_verified_email)
        VALUES (${body.name}, ${venue}, ${body.startsAt}, ${saleStartsAt}, ${body.maxSeatsPerUser ?? defaults.maxSeatsPerUser},
          ${body.holdTtlSeconds ?? defaults.holdTtlSeconds}, ${capacity}, ${admission.maxActive}, ${admission.admitPerTick},
          ${admission.tickMs}, ${admission.sessionTtlSeconds}, ${actorId}, ${body.venueId ?? null}, ${body.series ?? null},
          ${body.presaleStartsAt ?? null}, ${body.refundPercent ?? 100}, ${admission.targetHoldP95Ms ?? 250},
-         ${admission.auto ?? true})
+         ${admission.auto ?? true}, ${admission.challenge?.required ?? false}, ${admission.requireVerifiedEmail ?? false})
        RETURNING id`,
     );
-    const layout = sections.map((s, position) => ({
-      name: s.name,
-      position,
-      price_cents: s.priceCents,
-      rows: s.rows,
-      seats_per_row: s.seatsPerRow,
-    }));
-    await tx.query(
-      sql.typeAlias('void')`INSERT INTO sections (event_id, name, position, price_cents, rows, seats_per_row)
-       SELECT ${id}, s.name, s.position, s.price_cents, s.rows, s.seats_per_row
-         FROM jsonb_to_recordset(${sql.jsonb(layout)}) AS s(name text, position int, price_cents int, rows int, seats_per_row int)`,
-    );
-    await tx.query(
-      sql.typeAlias('void')`INSERT INTO seats (event_id, section_id, row, number)
-       SELECT ${id}::uuid, s.id, r, n FROM sections s, generate_series(1, s.rows) r, generate_series(1, s.seats_per_row) n
-        WHERE s.event_id = ${id} ORDER BY s.position, r, n`,
-    );
+    await insertEventLayout(tx, id, sections);
     await writeAudit(tx, {
       actorId,
       action: 'event.created',

@@ -8,7 +8,7 @@ import { eventStatus } from '../../domain/event-status.js';
 export const EVENT_COLUMNS = sql.fragment`e.id, e.name, e.venue, e.starts_at, e.sale_starts_at, e.cancelled_at,
   e.max_seats_per_user, e.hold_ttl_seconds, e.capacity,
   e.admission_max_active, e.admission_admit_per_tick, e.admission_tick_ms, e.admission_session_ttl_seconds,
-  e.admission_target_hold_p95_ms, e.admission_auto,
+  e.admission_target_hold_p95_ms, e.admission_auto, e.admission_challenge_required, e.admission_require_verified_email,
   e.owner_id, e.venue_id, e.series, e.presale_starts_at, e.refund_percent,
   (SELECT count(*) FROM seats s WHERE s.event_id = e.id AND s.status = 'available') AS available`;
 
@@ -28,6 +28,8 @@ export const EventRow = z.object({
   admission_session_ttl_seconds: z.number(),
   admission_target_hold_p95_ms: z.number(),
   admission_auto: z.boolean(),
+  admission_challenge_required: z.boolean(),
+  admission_require_verified_email: z.boolean(),
   owner_id: z.string().nullable(),
   venue_id: z.string().nullable(),
   series: z.string().nullable(),
@@ -37,7 +39,20 @@ export const EventRow = z.object({
 });
 export type EventRow = z.infer<typeof EventRow>;
 
-export function admissionOf(r: EventRow): AdmissionSettings {
+/** The admission columns of an events row (the waiting room reads them too: findAdmissionControls). */
+type AdmissionColumns = Pick<
+  EventRow,
+  | 'admission_max_active'
+  | 'admission_admit_per_tick'
+  | 'admission_tick_ms'
+  | 'admission_session_ttl_seconds'
+  | 'admission_target_hold_p95_ms'
+  | 'admission_auto'
+  | 'admission_challenge_required'
+  | 'admission_require_verified_email'
+>;
+
+export function admissionOf(r: AdmissionColumns): AdmissionSettings {
   return {
     maxActive: r.admission_max_active,
     admitPerTick: r.admission_admit_per_tick,
@@ -45,6 +60,8 @@ export function admissionOf(r: EventRow): AdmissionSettings {
     sessionTtlSeconds: r.admission_session_ttl_seconds,
     targetHoldP95Ms: r.admission_target_hold_p95_ms,
     auto: r.admission_auto,
+    challenge: { required: r.admission_challenge_required },
+    requireVerifiedEmail: r.admission_require_verified_email,
   };
 }
 

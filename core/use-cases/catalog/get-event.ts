@@ -11,6 +11,8 @@ const SectionRow = z.object({
   price_cents: z.number(),
   capacity: z.number(),
   available: z.number(),
+  rows: z.number(),
+  seats_per_row: z.number(),
 });
 
 export async function findEventRow(db: Db, eventId: string): Promise<EventRow | null> {
@@ -26,7 +28,7 @@ export async function getEventRow(db: Db, eventId: string): Promise<EventRow> {
 export async function getEvent(db: Db, eventId: string, now: Date): Promise<EventDetail> {
   const row = await getEventRow(db, eventId);
   const rows = await db.any(
-    sql.type(SectionRow)`SELECT s.id, s.name, s.price_cents, s.rows * s.seats_per_row AS capacity,
+    sql.type(SectionRow)`SELECT s.id, s.name, s.price_cents, s.rows * s.seats_per_row AS capacity, s.rows, s.seats_per_row,
             (SELECT count(*) FROM seats x WHERE x.section_id = s.id AND x.status = 'available') AS available
        FROM sections s WHERE s.event_id = ${eventId} ORDER BY s.position`,
   );
@@ -36,6 +38,8 @@ export async function getEvent(db: Db, eventId: string, now: Date): Promise<Even
     priceCents: s.price_cents,
     capacity: s.capacity,
     available: s.available,
+    rows: s.rows,
+    seatsPerRow: s.seats_per_row,
   }));
   return toEventDetail(row, sections, now);
 }

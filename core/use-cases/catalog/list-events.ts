@@ -1,12 +1,12 @@
 import type { FragmentSqlToken, QuerySqlToken } from 'slonik';
 import { z } from 'zod';
 import type { EventListQuery, EventSummary } from '../../contract/http.js';
+import { isoMicrosSql } from '../../db/iso-micros-sql.js';
+import { likePattern } from '../../db/like-pattern.js';
 import type { Db } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { decodeTimeIdCursor, type Page, toPage } from '../../domain/page-cursor.js';
 import { EVENT_COLUMNS, EventRow, toEventSummary } from './event-row.js';
-import { isoMicrosSql } from './iso-micros-sql.js';
-import { likePattern } from './like-pattern.js';
 
 /**
  * How a text search finds its page:

@@ -6,9 +6,11 @@ import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
 import { AppError } from '../../domain/app-error.js';
 import type { Actor } from '../../domain/can-manage.js';
+import type { SeatChangeEffects } from '../../seat-change-effects.js';
 import { getManagedVenueRow } from '../venues/get-venue.js';
 import { getEvent } from './get-event.js';
 import { lockManagedEvent } from './lock-managed-event.js';
+import { replaceEventSections } from './replace-event-sections.js';
 
 /** Each column and the body field that sets it; only the fields present are written. */
 const COLUMNS: readonly (readonly [string, (b: UpdateEventBody) => PrimitiveValueExpression | undefined])[] = [
@@ -24,11 +26,21 @@ const COLUMNS: readonly (readonly [string, (b: UpdateEventBody) => PrimitiveValu
   ['admission_session_ttl_seconds', (b) => b.admission?.sessionTtlSeconds],
   ['admission_target_hold_p95_ms', (b) => b.admission?.targetHoldP95Ms],
   ['admission_auto', (b) => b.admission?.auto],
+  ['admission_challenge_required', (b) => b.admission?.challenge?.required],
+  ['admission_require_verified_email', (b) => b.admission?.requireVerifiedEmail],
   ['venue_id', (b) => b.venueId],
   ['series', (b) => b.series],
   ['presale_starts_at', (b) => b.presaleStartsAt],
   ['refund_percent', (b) => b.refundPercent],
 ];
+
+export interface UpdatedEvent {
+  event: EventDetail;
+  /** After commit: when sections or prices were written, every gateway drops its cached layout. */
+  effects: SeatChangeEffects;
+  /** The seats themselves were replaced (new ids), not only renamed or repriced. */
+  seatsReplaced: boolean;
+}
 
 export async function updateEvent(
   pool: Pool,
@@ -36,21 +48,22 @@ export async function updateEvent(
   body: UpdateEventBody,
   actor: Actor,
   now: Date,
-): Promise<EventDetail> {
+): Promise<UpdatedEvent> {
   const sets: FragmentSqlToken[] = [];
   for (const [column, pick] of COLUMNS) {
     const value = pick(body);
     if (value === undefined) continue;
     sets.push(sql.fragment`${sql.identifier([column])} = ${value}`);
   }
-  if (sets.length === 0) throw new AppError('VALIDATION_FAILED', 'nothing to update');
-  await withTransaction(pool, async (tx) => {
+  if (sets.length === 0 && !body.sections) throw new AppError('VALIDATION_FAILED', 'nothing to update');
+  const seatsReplaced = await withTransaction(pool, async (tx) => {
     const current = await lockManagedEvent(tx, actor, eventId);
     if (current.cancelled) throw new AppError('CONFLICT', 'a cancelled event cannot be changed');
     if (body.venueId) await getManagedVenueRow(tx, actor, body.venueId, true);
-    await tx.query(
-      sql.typeAlias('void')`UPDATE events SET ${sql.join(sets, sql.fragment`, `)}, updated_at = now() WHERE id = ${eventId}`,
-    );
+    // The layout first: its rule reads the stored sale times, not the ones this request sets.
+    const replaced = body.sections ? await replaceEventSections(tx, eventId, body.sections, now) : false;
+    sets.push(sql.fragment`updated_at = now()`);
+    await tx.query(sql.typeAlias('void')`UPDATE events SET ${sql.join(sets, sql.fragment`, `)} WHERE id = ${eventId}`);
     await writeAudit(tx, {
       actorId: actor.userId,
       action: 'event.updated',
@@ -59,6 +72,11 @@ export async function updateEvent(
       entityId: eventId,
       data: body,
     });
+    return replaced;
   });
-  return getEvent(pool, eventId, now);
+  return {
+    event: await getEvent(pool, eventId, now),
+    effects: { eventId, changes: [], layoutChanged: body.sections !== undefined },
+    seatsReplaced,
+  };
 }

@@ -2,13 +2,16 @@ import { createHash } from 'node:crypto';
 import type { SeatLayout } from '../../contract/http.js';
 import type { EventSeats } from './load-event-seats.js';
 
-/** Bumped only if the layout document's shape changes; a layout never changes for an event. */
+/** Bumped only if the layout document's shape changes; a layout never changes once the event's
+ * sale (or presale) opened (before that an organizer may edit it: see opensAtMs). */
 const LAYOUT_VERSION = 1;
 
 export interface SeatLayoutDocument {
   json: string;
   /** Strong validator: a hash of the exact bytes. */
   etag: string;
+  /** Until then the layout may still change: caches must revalidate it (ETag) instead of keeping it. */
+  opensAtMs: number;
 }
 
 /** The static layout of `GET /api/events/:id/seats`, serialized once with its ETag. */
@@ -27,5 +30,5 @@ export function buildSeatLayout(e: EventSeats): SeatLayoutDocument {
     })),
   };
   const json = JSON.stringify(layout);
-  return { json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"` };
+  return { json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"`, opensAtMs: e.opensAtMs };
 }

@@ -11,6 +11,8 @@ export interface EventSeats {
   seats: (LayoutSeat & { section: string; priceCents: number })[];
   statuses: Uint8Array;
   versions: Uint32Array;
+  /** When the first of presale and sale opens: until then the layout may still be edited. */
+  opensAtMs: number;
 }
 
 const Row = z.object({
@@ -29,18 +31,28 @@ const LightRow = lightRow(Row);
 
 /**
  * Every seat of an event in index order, with its live status and version. The index is the
- * seat's place in (section position, row, number): seats and sections are only ever created
- * together with the event and never renumbered, so the order (and every index) is stable for
- * the event's life without a stored column. NOT_FOUND for an unknown event.
+ * seat's place in (section position, row, number): seats and sections are created with the
+ * event and never renumbered once its sale (or presale) opened, so from then on the order (and
+ * every index) is stable without a stored column. Before that an organizer may replace the
+ * layout (replace-event-sections.ts), and every gateway then drops its copy and loads it again.
+ * NOT_FOUND for an unknown event.
  */
 export async function loadEventSeats(db: Db, eventId: string): Promise<EventSeats> {
-  const rows = await db.any(
-    sql.type(LightRow)`SELECT s.id, sec.id AS section_id, sec.name AS section, sec.position, sec.price_cents, s.row, s.number,
+  const [rows, opensAt] = await Promise.all([
+    db.any(
+      sql.type(LightRow)`SELECT s.id, sec.id AS section_id, sec.name AS section, sec.position, sec.price_cents, s.row, s.number,
             s.status, s.version
        FROM seats s JOIN sections sec ON sec.id = s.section_id
       WHERE s.event_id = ${eventId}
       ORDER BY sec.position, s.row, s.number, s.id`,
-  );
+    ),
+    db.maybeOneFirst(
+      sql.type(
+        z.object({ opens_at: z.date() }),
+      )`SELECT least(sale_starts_at, coalesce(presale_starts_at, sale_starts_at)) AS opens_at
+         FROM events WHERE id = ${eventId}`,
+    ),
+  ]);
   if (rows.length === 0) throw new AppError('NOT_FOUND', 'no such event');
   const sections: LayoutSection[] = [];
   const sectionIndex = new Map<string, number>();
@@ -57,5 +69,5 @@ export async function loadEventSeats(db: Db, eventId: string): Promise<EventSeat
     versions[i] = r.version;
     return { id: r.id, sectionIndex: si, section: r.section, priceCents: r.price_cents, row: r.row, number: r.number };
   });
-  return { eventId, sections, seats, statuses, versions };
+  return { eventId, sections, seats, statuses, versions, opensAtMs: opensAt?.getTime() ?? 0 };
 }

@@ -1,26 +1,34 @@
 import { z } from 'zod';
 import { Role } from '../../contract/primitives.js';
 import type { AdminUser, UserListQuery } from '../../contract/users-admin.js';
+import { isoMicrosSql } from '../../db/iso-micros-sql.js';
+import { likePattern } from '../../db/like-pattern.js';
 import type { Db } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { decodeTimeIdCursor, type Page, toPage } from '../../domain/page-cursor.js';
-import { isoMicrosSql } from '../catalog/iso-micros-sql.js';
-import { likePattern } from '../catalog/like-pattern.js';
 
 export const UserRow = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string(),
   role: Role,
+  email_verified: z.boolean(),
   created_at: z.date(),
 });
 export type UserRow = z.infer<typeof UserRow>;
 
-export const USER_COLUMNS = sql.fragment`u.id, u.email, u.name, u.role, u.created_at`;
+export const USER_COLUMNS = sql.fragment`u.id, u.email, u.name, u.role, u.email_verified, u.created_at`;
 const PagedUserRow = UserRow.extend({ at: z.string() });
 
 export function toAdminUser(r: UserRow): AdminUser {
-  return { id: r.id, email: r.email, name: r.name, role: r.role, createdAt: r.created_at.toISOString() };
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    emailVerified: r.email_verified,
+    createdAt: r.created_at.toISOString(),
+  };
 }
 
 /** Accounts oldest first, keyset-paged by (created_at, id) through index users_created. */

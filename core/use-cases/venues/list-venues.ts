@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Venue, VenueListQuery } from '../../contract/venues.js';
+import { isoMicrosSql } from '../../db/iso-micros-sql.js';
+import { likePattern } from '../../db/like-pattern.js';
 import type { Db } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import type { Actor } from '../../domain/can-manage.js';
 import { decodeTimeIdCursor, type Page, toPage } from '../../domain/page-cursor.js';
-import { isoMicrosSql } from '../catalog/iso-micros-sql.js';
-import { likePattern } from '../catalog/like-pattern.js';
 import { toVenue, VENUE_COLUMNS, VenueRow } from './venue-row.js';
 
 const PagedVenueRow = VenueRow.extend({ at: z.string() });

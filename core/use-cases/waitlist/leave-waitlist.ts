@@ -4,13 +4,16 @@ import type { Pool } from '../../db/pool.js';
 import { sql } from '../../db/sql.js';
 import { withTransaction } from '../../db/with-transaction.js';
 import { writeAudit } from '../../db/write-audit.js';
-import { endHold } from '../holds/end-hold.js';
+import { noSeatChange, type SeatChangeEffects } from '../../seat-change-effects.js';
+import { endHold } from '../seats/end-hold.js';
 
 export interface LeftWaitlist {
-  /** Whether the user had an open entry (leaving twice is not an error). */
-  left: boolean;
-  /** Seats of an outstanding offer that went back on sale. */
-  changes: SeatChange[];
+  /**
+   * Seats of an outstanding offer that went back on sale; the places of the entries behind a
+   * waiting entry that left (only they moved up: an offered entry is out of the line). Nothing
+   * when the user had no open entry: leaving twice is not an error.
+   */
+  effects: SeatChangeEffects;
 }
 
 /**
@@ -23,13 +26,13 @@ export async function leaveWaitlist(pool: Pool, eventId: string, userId: string)
   return withTransaction(pool, async (tx) => {
     const entry = await tx.maybeOne(
       sql.type(
-        z.object({ id: z.string(), status: z.string(), offer_hold_id: z.string().nullable() }),
+        z.object({ id: z.string(), status: z.string(), offer_hold_id: z.string().nullable(), seq: z.string() }),
       )`WITH e AS MATERIALIZED (SELECT id FROM events WHERE id = ${eventId} FOR KEY SHARE)
-       SELECT id, status, offer_hold_id
+       SELECT id, status, offer_hold_id, seq::text AS seq
          FROM waitlist_entries
         WHERE event_id = (SELECT id FROM e) AND user_id = ${userId} AND status IN ('waiting', 'offered') FOR UPDATE`,
     );
-    if (!entry) return { left: false, changes: [] };
+    if (!entry) return { effects: noSeatChange(eventId) };
     let changes: SeatChange[] = [];
     if (entry.offer_hold_id) {
       // Releasing the offer lapses the entry in the same statement.
@@ -41,6 +44,7 @@ export async function leaveWaitlist(pool: Pool, eventId: string, userId: string)
         WHERE id = ${entry.id} AND status IN ('waiting', 'offered')`,
     );
     await writeAudit(tx, { actorId: userId, action: 'waitlist.left', eventId, entityType: 'waitlist', entityId: entry.id });
-    return { left: true, changes };
+    const lineMoved = entry.status === 'waiting' ? { afterSeq: entry.seq } : null;
+    return { effects: { eventId, changes, lineMoved } };
   });
 }

@@ -6,9 +6,17 @@ interface UserBroadcaster {
   to(room: string): { emit(event: 'waitlist:position', payload: { eventId: string; position: number }): unknown };
 }
 
-/** Tells every waiting user of the event their place in line (after the line moved). */
-export async function pushWaitlistPositions(db: Db, broadcaster: UserBroadcaster, eventId: string): Promise<void> {
-  for (const { userId, position } of await listWaitlistPositions(db, eventId)) {
+/**
+ * Tells the waiting users of the event their place in line after it moved: all of them, or with
+ * `afterSeq` only those behind the entry that left (the ones ahead of it kept their place).
+ */
+export async function pushWaitlistPositions(
+  db: Db,
+  broadcaster: UserBroadcaster,
+  eventId: string,
+  afterSeq: string | null = null,
+): Promise<void> {
+  for (const { userId, position } of await listWaitlistPositions(db, eventId, afterSeq)) {
     broadcaster.to(rooms.user(userId)).emit('waitlist:position', { eventId, position });
   }
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CreateAccessCodesBody } from '../../../core/contract/access-codes.js';
-import { parseInput } from '../../../core/contract/parse-input.js';
 import { Id } from '../../../core/contract/primitives.js';
+import { parseInput } from '../../../core/domain/parse-input.js';
 import { createAccessCodes } from '../../../core/use-cases/access-codes/create-access-codes.js';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../context/app-context.js';
 import type { Router } from '../http-router.js';
 import { requireStaff } from '../require-staff.js';
 

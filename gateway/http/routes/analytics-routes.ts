@@ -1,10 +1,9 @@
 import { AnalyticsQuery } from '../../../core/contract/http.js';
-import { parseInput } from '../../../core/contract/parse-input.js';
-import { AppError } from '../../../core/domain/app-error.js';
+import { parseInput } from '../../../core/domain/parse-input.js';
 import { scopeSnapshotToEvent } from '../../../core/domain/scope-snapshot.js';
 import { getAnalyticsReport } from '../../../core/use-cases/analytics/get-analytics-report.js';
 import { assertManagesEvent } from '../../../core/use-cases/catalog/assert-manages-event.js';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../context/app-context.js';
 import type { Router } from '../http-router.js';
 import { requireStaff } from '../require-staff.js';
 
@@ -13,9 +12,12 @@ export function registerAnalyticsRoutes(router: Router, app: AppContext) {
     const actor = await requireStaff(req, app.config.jwtAccessSecret, app.pool);
     const query = parseInput(AnalyticsQuery, Object.fromEntries(req.query));
     if (actor.role === 'admin') return { status: 200, body: await getAnalyticsReport(app, query, app.now()) };
-    // Organizers: one of their own events at a time, and nothing about anyone else's.
+    // Organizers: one of their events, or all of theirs together; nothing about anyone else's.
     const { eventId } = query;
-    if (!eventId) throw new AppError('FORBIDDEN', 'organizers must name one of their events (eventId)');
+    if (!eventId) {
+      const own = await getAnalyticsReport(app, query, app.now(), { includeRegistrations: false, ownerId: actor.userId });
+      return { status: 200, body: own };
+    }
     await assertManagesEvent(app.pool, actor, eventId);
     const report = await getAnalyticsReport(app, query, app.now(), { includeRegistrations: false });
     return { status: 200, body: { ...report, live: report.live && scopeSnapshotToEvent(report.live, eventId) } };

@@ -1,14 +1,15 @@
 import { LoginBody, RefreshBody, RegisterBody } from '../../../core/contract/http.js';
-import { parseInput } from '../../../core/contract/parse-input.js';
+import { parseInput } from '../../../core/domain/parse-input.js';
 import { createBulkhead } from '../../../core/rate-limits/create-bulkhead.js';
+import { endSession } from '../../../core/use-cases/auth/end-session.js';
 import { loginUser } from '../../../core/use-cases/auth/login-user.js';
-import { logout } from '../../../core/use-cases/auth/logout.js';
 import { refreshSession } from '../../../core/use-cases/auth/refresh-session.js';
 import { registerUser } from '../../../core/use-cases/auth/register-user.js';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../context/app-context.js';
 import type { Router } from '../http-router.js';
 import { createLoginThrottle } from '../login-throttle.js';
 import { createRegisterThrottle } from '../register-throttle.js';
+import { registerAccountRoutes } from './account-routes.js';
 
 export function registerAuthRoutes(router: Router, app: AppContext) {
   const tokens = app.config;
@@ -35,11 +36,13 @@ export function registerAuthRoutes(router: Router, app: AppContext) {
   });
   router.post('/api/auth/refresh', async (req) => {
     const { refreshToken } = parseInput(RefreshBody, req.body);
-    return { status: 200, body: await refreshSession(app.pool, refreshToken, tokens) };
+    return { status: 200, body: await refreshSession(app, refreshToken, tokens) };
   });
   router.post('/api/auth/logout', async (req) => {
     const { refreshToken } = parseInput(RefreshBody, req.body);
-    await logout(app.pool, refreshToken);
+    // Ends that sign-in everywhere: refresh tokens, its access tokens, its sockets.
+    await endSession({ pool: app.pool, redis: app.redis, keys: app.keys, now: app.now }, refreshToken);
     return { status: 204 };
   });
+  registerAccountRoutes(router, app, { throttle });
 }

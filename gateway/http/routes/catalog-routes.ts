@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { CreateEventBody, EventListQuery, UpdateEventBody } from '../../../core/contract/http.js';
-import { parseInput } from '../../../core/contract/parse-input.js';
 import { Id } from '../../../core/contract/primitives.js';
+import { parseInput } from '../../../core/domain/parse-input.js';
 import { cancelEvent } from '../../../core/use-cases/catalog/cancel-event.js';
 import { createEvent } from '../../../core/use-cases/catalog/create-event.js';
 import { getEvent } from '../../../core/use-cases/catalog/get-event.js';
 import { listEvents } from '../../../core/use-cases/catalog/list-events.js';
 import { updateEvent } from '../../../core/use-cases/catalog/update-event.js';
-import type { AppContext } from '../../app-context.js';
-import { announceQueueState } from '../../queue/announce-queue-state.js';
+import type { AppContext } from '../../context/app-context.js';
+import { announceQueueState } from '../../waiting-room/announce-queue-state.js';
 import type { Router } from '../http-router.js';
 import { pageReply } from '../page-reply.js';
 import { requireStaff } from '../require-staff.js';
@@ -40,13 +40,15 @@ export function registerCatalogRoutes(router: Router, app: AppContext) {
     const actor = await requireStaff(req, secret, app.pool);
     const { id } = parseInput(EventParams, req.params);
     const body = parseInput(UpdateEventBody, req.body);
-    return { status: 200, body: await updateEvent(app.pool, id, body, actor, app.now()) };
+    const { event, effects } = await updateEvent(app.pool, id, body, actor, app.now());
+    req.afterCommit(effects);
+    return { status: 200, body: event };
   });
   router.delete('/api/admin/events/:id', async (req) => {
     const actor = await requireStaff(req, secret, app.pool);
     const { id } = parseInput(EventParams, req.params);
-    const { changes, ...result } = await cancelEvent(app.pool, id, actor);
-    app.seatChanges.publish(id, changes);
+    const { effects, ...result } = await cancelEvent(app.pool, id, actor);
+    req.afterCommit(effects);
     announceQueueState(app.io, id, 'cancelled', 'everywhere');
     return { status: 200, body: result };
   });

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../context/app-context.js';
 import { buildAsyncApi } from '../../docs/build-asyncapi.js';
 import { buildOpenApi } from '../../docs/build-openapi.js';
 import { DOCS_HTML, DOCS_JS } from '../../docs/docs-page.js';

@@ -1,6 +1,6 @@
 import { isBearer } from '../../../core/auth/is-bearer.js';
 import { AppError } from '../../../core/domain/app-error.js';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../context/app-context.js';
 import type { Router } from '../http-router.js';
 
 /**

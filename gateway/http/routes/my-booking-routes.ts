@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { MyBookingsQuery } from '../../../core/contract/my-bookings.js';
-import { parseInput } from '../../../core/contract/parse-input.js';
 import { Id } from '../../../core/contract/primitives.js';
+import { parseInput } from '../../../core/domain/parse-input.js';
 import { getMyBooking, listMyBookings } from '../../../core/use-cases/bookings/list-my-bookings.js';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../context/app-context.js';
 import type { Router } from '../http-router.js';
 import { pageReply } from '../page-reply.js';
 import { requireUser } from '../require-principal.js';

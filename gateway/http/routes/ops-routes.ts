@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sql } from '../../../core/db/sql.js';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../context/app-context.js';
 import type { Router } from '../http-router.js';
 
 async function within<T>(ms: number, p: Promise<T>): Promise<T> {

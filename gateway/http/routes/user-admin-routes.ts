@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { parseInput } from '../../../core/contract/parse-input.js';
 import { Id } from '../../../core/contract/primitives.js';
 import { UpdateUserBody, UserListQuery } from '../../../core/contract/users-admin.js';
+import { parseInput } from '../../../core/domain/parse-input.js';
 import { changeUserRole } from '../../../core/use-cases/users/change-user-role.js';
 import { listUsers } from '../../../core/use-cases/users/list-users.js';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../context/app-context.js';
 import type { Router } from '../http-router.js';
 import { pageReply } from '../page-reply.js';
 import { requireCurrentAdmin } from '../require-staff.js';

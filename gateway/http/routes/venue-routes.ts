@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { parseInput } from '../../../core/contract/parse-input.js';
 import { Id } from '../../../core/contract/primitives.js';
 import { CreateVenueBody, UpdateVenueBody, VenueListQuery } from '../../../core/contract/venues.js';
+import { parseInput } from '../../../core/domain/parse-input.js';
 import { createVenue } from '../../../core/use-cases/venues/create-venue.js';
 import { deleteVenue } from '../../../core/use-cases/venues/delete-venue.js';
 import { getVenue } from '../../../core/use-cases/venues/get-venue.js';
 import { listVenues } from '../../../core/use-cases/venues/list-venues.js';
 import { updateVenue } from '../../../core/use-cases/venues/update-venue.js';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../context/app-context.js';
 import type { Router } from '../http-router.js';
 import { pageReply } from '../page-reply.js';
 import { requireStaff } from '../require-staff.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AppContext } from '../../app-context.js';
+import type { AppContext } from '../../context/app-context.js';
 import type { HttpRequest, HttpResponse } from '../http-request.js';
 import type { Router } from '../http-router.js';
 import { loadWebAppFiles, type WebAppFile } from './web-app-files.js';

@@ -5,8 +5,8 @@ import { scopeSnapshotToEvent } from '../../../core/domain/scope-snapshot.js';
 import { rooms } from '../../../core/rooms.js';
 import { eventExists } from '../../../core/use-cases/analytics/event-exists.js';
 import { findAnalyticsSnapshot } from '../../../core/use-cases/analytics/find-analytics-snapshot.js';
+import type { AdminSocket } from '../../io/typed-server.js';
 import type { Handlers } from '../bind-commands.js';
-import type { AdminSocket } from '../typed-server.js';
 
 /**
  * Live analytics on `/admin`. The gateway never computes figures: it answers with the snapshot

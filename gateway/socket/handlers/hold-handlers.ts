@@ -1,13 +1,11 @@
 import type { commands } from '../../../core/contract/commands.js';
-import { confirmHold } from '../../../core/use-cases/holds/confirm-hold.js';
-import { holdSeats } from '../../../core/use-cases/holds/hold-seats.js';
-import { releaseHold } from '../../../core/use-cases/holds/release-hold.js';
-import { verifyAdmission } from '../../../core/use-cases/queue/admission-session.js';
-import type { Handlers } from '../bind-commands.js';
-import type { UserSocket } from '../typed-server.js';
-import { afterSeatChange } from './after-seat-change.js';
+import { confirmHold } from '../../../core/use-cases/seats/confirm-hold.js';
+import { holdSeats } from '../../../core/use-cases/seats/hold-seats.js';
+import { releaseHold } from '../../../core/use-cases/seats/release-hold.js';
+import { verifyAdmission } from '../../../core/use-cases/waiting-room/admission-session.js';
+import type { CommandCaller, Handlers } from '../bind-commands.js';
 
-export const holdHandlers: Handlers<typeof commands, UserSocket> = {
+export const holdHandlers: Handlers<typeof commands, CommandCaller> = {
   'seats:hold': async (payload, call) => {
     const { app } = call;
     const { userId } = call.user();
@@ -15,52 +13,49 @@ export const holdHandlers: Handlers<typeof commands, UserSocket> = {
       {
         pool: app.pool,
         seatLocks: app.seatLocks,
+        // The gateway's passes: Redis is read once per admission, not on every hold.
         checkAdmission: (token, who) =>
-          verifyAdmission(
-            { redis: app.redis, keys: app.keys, admissionTokenSecret: app.config.admissionTokenSecret },
-            token,
-            who,
-            app.now(),
-          ),
+          app.admissionPasses
+            ? app.admissionPasses.verify(token, who, app.now())
+            : verifyAdmission(
+                { redis: app.redis, keys: app.keys, admissionTokenSecret: app.config.admissionTokenSecret },
+                token,
+                who,
+                app.now(),
+              ),
         now: app.now,
-        batcher: app.batchers?.hold ?? null,
-        waitlistBatcher: app.batchers?.waitlist ?? null,
+        batcher: app.batchers.hold,
+        waitlistBatcher: app.batchers.waitlist,
         deadlineAt: call.deadlineAt,
       },
       userId,
       payload,
     );
-    if (!result.replayed) {
-      app.metrics.holds.inc();
-      afterSeatChange(app, payload.eventId, result.changes, {
-        newHold: { holdId: result.reply.holdId, expiresAt: new Date(result.reply.expiresAt) },
-      });
-    }
+    if (!result.replayed) app.metrics.holds.inc();
+    call.afterCommit(result.effects);
     return result.reply;
   },
   'hold:release': async ({ holdId }, call) => {
     const { app } = call;
     const { userId } = call.user();
-    const released = await releaseHold(
-      { pool: app.pool, batcher: app.batchers?.release ?? null, deadlineAt: call.deadlineAt },
+    const { released, effects } = await releaseHold(
+      { pool: app.pool, batcher: app.batchers.release, deadlineAt: call.deadlineAt },
       userId,
       holdId,
     );
-    afterSeatChange(app, released.eventId, released.changes, { lastHoldOf: released.lastHold ? userId : null });
-    return { holdId, released: released.changes.length };
+    call.afterCommit(effects);
+    return { holdId, released };
   },
   'hold:confirm': async (payload, call) => {
     const { app } = call;
     const { userId } = call.user();
     const result = await confirmHold(
-      { pool: app.pool, now: app.now, batcher: app.batchers?.confirm ?? null, deadlineAt: call.deadlineAt },
+      { pool: app.pool, now: app.now, batcher: app.batchers.confirm, deadlineAt: call.deadlineAt },
       userId,
       payload,
     );
-    if (!result.replayed) {
-      app.metrics.confirms.inc();
-      afterSeatChange(app, result.reply.eventId, result.changes, { lastHoldOf: result.lastHold ? userId : null });
-    }
+    if (!result.replayed) app.metrics.confirms.inc();
+    call.afterCommit(result.effects);
     return result.reply;
   },
 };

@@ -1,7 +1,7 @@
 import { rooms } from '../../../core/rooms.js';
-import { markQueueDisconnected, markQueueReconnected } from '../../../core/use-cases/queue/mark-queue-presence.js';
-import type { AppContext } from '../../app-context.js';
-import type { UserSocket } from '../typed-server.js';
+import { markQueueDisconnected, markQueueReconnected } from '../../../core/use-cases/waiting-room/mark-queue-presence.js';
+import type { AppContext } from '../../context/app-context.js';
+import type { UserSocket } from '../../io/typed-server.js';
 
 /** Events whose queue this socket joined or asked about (its grace periods start on disconnect). */
 const queuedEvents = new WeakMap<UserSocket, Set<string>>();

@@ -1,7 +1,7 @@
 import type { commands } from '../../../core/contract/commands.js';
 import { rooms } from '../../../core/rooms.js';
+import type { UserSocket } from '../../io/typed-server.js';
 import type { Handlers } from '../bind-commands.js';
-import type { UserSocket } from '../typed-server.js';
 
 /**
  * Live seat map and availability, answered from this gateway's memory (never Postgres per
@@ -9,15 +9,25 @@ import type { UserSocket } from '../typed-server.js';
  * cached per seq, spliced into the ack as they are.
  */
 export const seatHandlers: Handlers<typeof commands, UserSocket> = {
-  'seats:subscribe': async ({ eventId, format }, { app, socket }) =>
-    (format === 'compact'
-      ? await app.liveSeats.subscribeCompact(socket, eventId)
-      : await app.liveSeats.subscribeFull(socket, eventId)) as never,
+  'seats:subscribe': async ({ eventId, format }, { app, socket }) => {
+    app.watchedEvents.admit(socket, eventId);
+    const map =
+      format === 'compact'
+        ? await app.liveSeats.subscribeCompact(socket, eventId)
+        : await app.liveSeats.subscribeFull(socket, eventId);
+    app.watchedEvents.watching(socket, eventId);
+    return map as never;
+  },
   'seats:unsubscribe': async ({ eventId }, { socket }) => {
     await Promise.all([socket.leave(rooms.seats(eventId)), socket.leave(rooms.seatsCompact(eventId))]);
     return {};
   },
-  'availability:subscribe': ({ eventId }, { app, socket }) => app.liveSeats.subscribeAvailability(socket, eventId),
+  'availability:subscribe': async ({ eventId }, { app, socket }) => {
+    app.watchedEvents.admit(socket, eventId);
+    const availability = await app.liveSeats.subscribeAvailability(socket, eventId);
+    app.watchedEvents.watching(socket, eventId);
+    return availability;
+  },
   'availability:unsubscribe': async ({ eventId }, { socket }) => {
     await socket.leave(rooms.availability(eventId));
     return {};

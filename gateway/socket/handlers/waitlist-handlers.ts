@@ -1,16 +1,13 @@
 import type { commands } from '../../../core/contract/commands.js';
-import { joinWaitlist } from '../../../core/use-cases/waitlist/join-waitlist.js';
+import { joinWaitlist } from '../../../core/use-cases/seats/join-waitlist.js';
 import { leaveWaitlist } from '../../../core/use-cases/waitlist/leave-waitlist.js';
-import { pushWaitlistPositions } from '../../../core/use-cases/waitlist/push-waitlist-positions.js';
-import type { Handlers } from '../bind-commands.js';
-import type { UserSocket } from '../typed-server.js';
-import { afterSeatChange } from './after-seat-change.js';
+import type { CommandCaller, Handlers } from '../bind-commands.js';
 
-export const waitlistHandlers: Handlers<typeof commands, UserSocket> = {
+export const waitlistHandlers: Handlers<typeof commands, CommandCaller> = {
   'waitlist:join': async ({ eventId, quantity, section }, call) => {
     const { app } = call;
     const spot = await joinWaitlist(
-      { pool: app.pool, batcher: app.batchers?.waitlist ?? null, deadlineAt: call.deadlineAt },
+      { pool: app.pool, batcher: app.batchers.waitlist, deadlineAt: call.deadlineAt },
       {
         eventId,
         userId: call.user().userId,
@@ -19,21 +16,12 @@ export const waitlistHandlers: Handlers<typeof commands, UserSocket> = {
         now: app.now(),
       },
     );
-    // Seats may be free right now (released before anyone was waiting): let a worker offer them.
-    if (spot.created) {
-      app.seatJobs.requestWaitlistOffer(eventId).catch((err: unknown) => app.log.warn({ err, eventId }, 'offer job not queued'));
-    }
+    call.afterCommit(spot.effects);
     return { eventId, position: spot.position, quantity: spot.quantity };
   },
   'waitlist:leave': async ({ eventId }, call) => {
-    const { app } = call;
-    const left = await leaveWaitlist(app.pool, eventId, call.user().userId);
-    if (left.left) {
-      afterSeatChange(app, eventId, left.changes);
-      pushWaitlistPositions(app.pool, app.io, eventId).catch((err: unknown) =>
-        app.log.warn({ err, eventId }, 'waitlist positions not pushed'),
-      );
-    }
+    const { effects } = await leaveWaitlist(call.app.pool, eventId, call.user().userId);
+    call.afterCommit(effects);
     return {};
   },
 };

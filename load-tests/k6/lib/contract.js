@@ -19,6 +19,9 @@ export const COMMANDS = [
   'availability:subscribe',
   'availability:unsubscribe',
 ];
+/** PROTOCOL v1.2 commands the scripts send that the server may not have yet (an older server
+ * ignores them: no ack, a TIMEOUT). Only `me:state`, after a reconnect. */
+export const V12_COMMANDS = ['me:state'];
 /** Commands on namespace `/admin`. */
 export const ADMIN_COMMANDS = ['analytics:subscribe', 'analytics:unsubscribe', 'queue:control'];
 /** Server pushes on `/` and on `/admin`. */
@@ -58,15 +61,38 @@ export const ERROR_CODES = [
   'OVERLOADED',
   'SHUTTING_DOWN',
   'INTERNAL',
+  'CHALLENGE_REQUIRED',
 ];
 
 /** Error codes a command may answer during a sale without anything being wrong. */
 export const EXPECTED_ERRORS = {
   'seats:hold': ['SOLD_OUT', 'SEAT_UNAVAILABLE'],
   'waitlist:join': ['SOLD_OUT', 'NOT_ADMITTED'],
-  // v1.1: joining once nothing is left to sell.
-  'queue:join': ['SOLD_OUT'],
+  // Joining once nothing is left to sell; the door asks for proof of work (the
+  // script solves it and joins again; a refused proof is counted apart, evently_pow_rejected).
+  'queue:join': ['SOLD_OUT', 'CHALLENGE_REQUIRED'],
 };
+
+/** Refusals a command decided by doing its real work (looking at seats): their latency is judged
+ * with the ok replies. Every other refusal is a trivial ack (a check at the door). */
+const REAL_REFUSALS = {
+  'seats:hold': ['SOLD_OUT', 'SEAT_UNAVAILABLE'],
+  'hold:confirm': ['PAYMENT_DECLINED'],
+};
+
+/**
+ * `real` for an ack that did the command's work (an ok reply, or a refusal in REAL_REFUSALS),
+ * `trivial` for the rest (a `queue:join` answered `SOLD_OUT` or `CHALLENGE_REQUIRED`, a limit):
+ * thresholds judge `work:real` only, so a crowd bouncing off a sold-out door cannot lower them.
+ * @param {string} command
+ * @param {{ ok: boolean, error?: { code: string } }} ack
+ * @returns {'real' | 'trivial'}
+ */
+export function ackWork(command, ack) {
+  if (ack.ok) return 'real';
+  const real = /** @type {Record<string, string[]>} */ (REAL_REFUSALS)[command];
+  return real?.includes(ack.error?.code ?? '') ? 'real' : 'trivial';
+}
 
 /** True when `code` is a normal answer of `command` under load (not counted as an error). */
 export function isExpectedError(command, code) {
@@ -78,7 +104,12 @@ export function isExpectedError(command, code) {
 export const payloads = {
   /** @param {string} eventId */
   eventOnly: (eventId) => ({ eventId }),
-  /** v1.1 compact seat state: one character per seat index, then `seats:delta` pushes.
+  /** `queue:join`, with the proof of work when the door asked for one.
+   * @param {string} eventId @param {string} [proof] */
+  queueJoin: (eventId, proof) => (proof ? { eventId, proof } : { eventId }),
+  /** `me:state`: everything this user has, asked after every reconnect. */
+  meState: () => ({}),
+  /** Compact seat state: one character per seat index, then `seats:delta` pushes.
    * @param {string} eventId */
   subscribeCompact: (eventId) => ({ eventId, format: 'compact' }),
   /**

@@ -1,15 +1,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import type uPlot from 'uplot';
 import type { AnalyticsSnapshot } from '../../../../core/contract/commands.js';
-import type { EventSummary } from '../../../../core/contract/http.js';
+import type { ManagedEvent } from '../../../../core/contract/console.js';
 import { formatCents } from '../api/error-words.js';
 import { api } from '../api/http-api.js';
-import { adminClient } from '../live/connection.js';
+import { EventPicker } from './event-picker.js';
 import { QueueControls } from './queue-controls.js';
+import { QueueHealth } from './queue-health.js';
+import { Tile } from './tile.js';
 import { TimeChart } from './time-chart.js';
-
-/** Ten minutes of one-second updates. */
-const KEEP = 600;
+import { useAnalytics } from './use-analytics.js';
 
 const SALES = [
   { label: 'holds / min', colour: '#ef6c00' },
@@ -25,56 +25,22 @@ const SEATS = [
   { label: 'held', colour: '#ef6c00', dash: [6, 4] },
 ];
 
-function Tile({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <li className="tile">
-      <span className="value" data-testid={testId}>
-        {value}
-      </span>
-      <span className="label">{label}</span>
-    </li>
-  );
-}
-
 /** Live figures from `analytics:update` (pushed every ANALYTICS_INTERVAL_MS), charted over the last minutes. */
-export function DashboardPage() {
-  const [events, setEvents] = useState<EventSummary[]>([]);
+export function DashboardPage({ isAdmin }: { isAdmin: boolean }) {
+  const [events, setEvents] = useState<ManagedEvent[]>([]);
   const [eventId, setEventId] = useState('');
-  const [history, setHistory] = useState<AnalyticsSnapshot[]>([]);
-  const [state, setState] = useState<'connecting' | 'live' | 'refused'>('connecting');
+  // Organizers watch one of their events at a time (the server refuses "all" to them).
+  const { history, state } = useAnalytics(eventId, isAdmin || eventId !== '');
 
   useEffect(() => {
-    api<EventSummary[]>('GET', '/api/events').then(setEvents, () => {});
-  }, []);
-
-  useEffect(() => {
-    setHistory([]);
-    const client = adminClient();
-    const add = (s: AnalyticsSnapshot) => {
-      if ((s.eventId ?? '') !== eventId) return;
-      setHistory((h) => (h.length >= KEEP ? [...h.slice(h.length - KEEP + 1), s] : [...h, s]));
-    };
-    const off = client.on('analytics:update', add);
-    const subscribe = () => {
-      client
-        .analyticsSubscribe(eventId ? { eventId } : {})
-        .then((ack) => {
-          if (ack.ok) {
-            setState('live');
-            add(ack.data);
-          }
-        })
-        .catch(() => {});
-    };
-    client.socket.on('connect', subscribe);
-    client.socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
-      if (err.data?.code === 'FORBIDDEN') setState('refused');
-    });
-    return () => {
-      off();
-      client.close();
-    };
-  }, [eventId]);
+    api<ManagedEvent[]>('GET', '/api/admin/events?limit=500').then(
+      (list) => {
+        setEvents(list);
+        if (!isAdmin) setEventId((id) => id || list.find((e) => e.status !== 'cancelled')?.id || '');
+      },
+      () => {},
+    );
+  }, [isAdmin]);
 
   const latest = history[history.length - 1];
   const series = useMemo(() => {
@@ -95,23 +61,14 @@ export function DashboardPage() {
   return (
     <>
       <h1>Live dashboard</h1>
-      <label className="inline-label">
-        Event
-        <select value={eventId} onChange={(e) => setEventId(e.target.value)}>
-          <option value="">All events</option>
-          {events.map((e) => (
-            <option key={e.id} value={e.id}>
-              {e.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <EventPicker events={events} value={eventId} onChange={setEventId} allLabel={isAdmin ? 'All events' : undefined} />
       {state === 'refused' && (
         <p className="error" role="alert">
-          The console is for admins only.
+          The live feed is refused: sign in as an organizer or admin.
         </p>
       )}
-      {state === 'connecting' && <p aria-busy="true">Connecting…</p>}
+      {!isAdmin && events.length === 0 && <p>Your events appear here once you create one.</p>}
+      {state === 'connecting' && (isAdmin || eventId) && <p aria-busy="true">Connecting…</p>}
       {latest && (
         <>
           <ul className="tiles" aria-label="Figures now" data-testid="tiles">
@@ -153,6 +110,7 @@ export function DashboardPage() {
             <TimeChart title="Waiting room" series={QUEUE} data={series.queue} />
             <TimeChart title="Seats sold and held" series={SEATS} data={series.seats} />
           </div>
+          {eventId && <QueueHealth snapshot={latest} />}
           {eventId && <QueueControls eventId={eventId} snapshot={latest} />}
           {!eventId && <p className="hint">Choose an event to control its waiting room.</p>}
         </>

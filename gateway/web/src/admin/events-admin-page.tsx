@@ -1,78 +1,53 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import type { EventDetail, EventSummary } from '../../../../core/contract/http.js';
-import { formatCents } from '../api/error-words.js';
-import { ApiError, api } from '../api/http-api.js';
-import { Link } from '../router.js';
+import type { ManagedEvent } from '../../../../core/contract/console.js';
+import type { EventDetail } from '../../../../core/contract/http.js';
+import type { Venue } from '../../../../core/contract/venues.js';
+import { api } from '../api/http-api.js';
+import { Link } from '../components/router.js';
+import { CancelEventButton } from './cancel-event-button.js';
+import { LayoutBuilder, sectionDraft, toSections } from './layout-builder.js';
+import { formatWhen, fromLocalInput, toLocalInput } from './local-time.js';
+import { problemText } from './problem-text.js';
 
-interface SectionDraft {
-  key: number;
-  name: string;
-  price: string;
-  rows: string;
-  seatsPerRow: string;
-}
+const STATUS_WORDS: Record<string, string> = {
+  scheduled: 'Not on sale yet',
+  on_sale: 'On sale',
+  sold_out: 'Sold out',
+  ended: 'Ended',
+  cancelled: 'Cancelled',
+};
 
-interface Cancelled {
-  eventId: string;
-  releasedHolds: number;
-  refundedBookings: number;
-  refundCents: number;
-}
-
-let nextKey = 1;
-const draft = (name: string, price: string, rows: string, seatsPerRow: string): SectionDraft => ({
-  key: nextKey++,
-  name,
-  price,
-  rows,
-  seatsPerRow,
-});
-
-function problemText(err: unknown): string {
-  if (err instanceof ApiError) {
-    const issues = (err.details as { issues?: { path?: string[]; message: string }[] } | undefined)?.issues;
-    if (issues?.length) return issues.map((i) => `${i.path?.join('.') || 'event'}: ${i.message}`).join('; ');
-    return err.message;
-  }
-  return 'The server cannot be reached.';
-}
-
-/** Create an event with a section builder; cancel one and see what was released and refunded. */
+/** The events the signed-in organizer manages (admins: all), and a form to create one. */
 export function EventsAdminPage() {
-  const [events, setEvents] = useState<EventSummary[]>([]);
-  const [sections, setSections] = useState<SectionDraft[]>([
-    draft('Stalls', '45.00', '10', '20'),
-    draft('Circle', '30.00', '6', '16'),
+  const [events, setEvents] = useState<ManagedEvent[] | null>(null);
+  const [venues, setVenues] = useState<Venue[]>([]);
+  const [venueId, setVenueId] = useState('');
+  const [sections, setSections] = useState(() => [
+    sectionDraft('Stalls', '45.00', '10', '20'),
+    sectionDraft('Circle', '30.00', '6', '16'),
   ]);
   const [message, setMessage] = useState('');
   const [created, setCreated] = useState<EventDetail | null>(null);
-  const [asking, setAsking] = useState<string | null>(null);
-  const [cancelled, setCancelled] = useState<Record<string, Cancelled>>({});
 
-  const load = useCallback(() => api<EventSummary[]>('GET', '/api/events').then(setEvents, () => {}), []);
+  const load = useCallback(
+    () => api<ManagedEvent[]>('GET', '/api/admin/events?limit=200').then(setEvents, (err) => setMessage(problemText(err))),
+    [],
+  );
   useEffect(() => {
     void load();
+    api<Venue[]>('GET', '/api/admin/venues?limit=200').then(setVenues, () => {});
   }, [load]);
-
-  const seatCount = sections.reduce((n, s) => n + (Number(s.rows) || 0) * (Number(s.seatsPerRow) || 0), 0);
-  const update = (key: number, field: keyof SectionDraft, value: string) =>
-    setSections((list) => list.map((s) => (s.key === key ? { ...s, [field]: value } : s)));
 
   const create = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const startsAt = new Date(String(f.get('startsAt')));
+    const text = (k: string) => String(f.get(k) ?? '').trim();
     const body = {
-      name: String(f.get('name')),
-      venue: String(f.get('venue')),
-      startsAt: Number.isNaN(startsAt.getTime()) ? '' : startsAt.toISOString(),
+      name: text('name'),
+      ...(venueId ? { venueId } : { venue: text('venue'), sections: toSections(sections) }),
+      startsAt: fromLocalInput(text('startsAt')) ?? '',
+      ...(text('saleStartsAt') ? { saleStartsAt: fromLocalInput(text('saleStartsAt')) } : {}),
       maxSeatsPerUser: Number(f.get('maxSeatsPerUser')),
-      sections: sections.map((s) => ({
-        name: s.name,
-        priceCents: Math.round(Number(s.price) * 100),
-        rows: Number(s.rows),
-        seatsPerRow: Number(s.seatsPerRow),
-      })),
       admission: {
         maxActive: Number(f.get('maxActive')),
         admitPerTick: Number(f.get('admitPerTick')),
@@ -90,20 +65,68 @@ export function EventsAdminPage() {
     }
   };
 
-  const cancel = async (id: string) => {
-    setAsking(null);
-    try {
-      const r = await api<Cancelled>('DELETE', `/api/admin/events/${id}`);
-      setCancelled((c) => ({ ...c, [id]: r }));
-    } catch (err) {
-      setMessage(problemText(err));
-    }
-  };
-
-  const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 16);
+  const inAMonth = toLocalInput(new Date(Date.now() + 30 * 86_400_000).toISOString());
   return (
     <>
       <h1>Events</h1>
+      <section aria-labelledby="list-heading">
+        <h2 id="list-heading">Your events</h2>
+        {events === null ? (
+          <p aria-busy="true">Loading…</p>
+        ) : events.length === 0 ? (
+          <p data-testid="no-events">No events yet. Create one below.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>Event</th>
+                  <th>Status</th>
+                  <th>Sale opens</th>
+                  <th>Starts</th>
+                  <th>Sold</th>
+                  <th>Held</th>
+                  <th>Available</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.map((e) => (
+                  <tr key={e.id} data-testid="admin-event">
+                    <td>
+                      <Link href={`/admin/events/${e.id}`}>{e.name}</Link>
+                      <div className="hint">{e.venue}</div>
+                    </td>
+                    <td data-testid="event-status">{STATUS_WORDS[e.status] ?? e.status}</td>
+                    <td>
+                      {e.presaleStartsAt && <div className="hint">presale {formatWhen(e.presaleStartsAt)}</div>}
+                      {formatWhen(e.saleStartsAt)}
+                    </td>
+                    <td>{formatWhen(e.startsAt)}</td>
+                    <td data-testid="event-sold">{e.sold.toLocaleString()}</td>
+                    <td>{e.held.toLocaleString()}</td>
+                    <td>
+                      {e.available.toLocaleString()} / {e.capacity.toLocaleString()}
+                    </td>
+                    <td>
+                      {e.status !== 'ended' && (
+                        <CancelEventButton
+                          eventId={e.id}
+                          name={e.name}
+                          isCancelled={e.status === 'cancelled'}
+                          onCancelled={() => void load()}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
       <section className="panel" aria-labelledby="create-heading">
         <h2 id="create-heading">Create an event</h2>
         <form onSubmit={create} className="stack">
@@ -113,98 +136,40 @@ export function EventsAdminPage() {
               <input name="name" required maxLength={200} />
             </label>
             <label>
-              Venue
-              <input name="venue" required maxLength={200} />
+              From a venue
+              <select value={venueId} onChange={(e) => setVenueId(e.target.value)}>
+                <option value="">No venue: lay out the seats here</option>
+                {venues.map((v) => (
+                  <option key={v.id} value={v.id}>
+                    {v.name} ({v.capacity.toLocaleString()} seats)
+                  </option>
+                ))}
+              </select>
             </label>
+            {!venueId && (
+              <label>
+                Venue
+                <input name="venue" required maxLength={200} />
+              </label>
+            )}
             <label>
               Starts at
               <input name="startsAt" type="datetime-local" required defaultValue={inAMonth} />
+            </label>
+            <label>
+              Sale opens (empty: now)
+              <input name="saleStartsAt" type="datetime-local" />
             </label>
             <label>
               Seats per buyer
               <input name="maxSeatsPerUser" type="number" min={1} max={100} defaultValue={6} required />
             </label>
           </div>
-          <fieldset>
-            <legend>Sections ({seatCount.toLocaleString()} seats)</legend>
-            <table>
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Price ($)</th>
-                  <th>Rows</th>
-                  <th>Seats per row</th>
-                  <th>
-                    <span className="sr-only">Remove</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {sections.map((s, i) => (
-                  <tr key={s.key} data-testid="section-row">
-                    <td>
-                      <input
-                        aria-label={`Section ${i + 1} name`}
-                        value={s.name}
-                        required
-                        onChange={(e) => update(s.key, 'name', e.target.value)}
-                      />
-                    </td>
-                    <td>
-                      <input
-                        aria-label={`Section ${i + 1} price`}
-                        type="number"
-                        min={0}
-                        step="0.01"
-                        value={s.price}
-                        required
-                        onChange={(e) => update(s.key, 'price', e.target.value)}
-                      />
-                    </td>
-                    <td>
-                      <input
-                        aria-label={`Section ${i + 1} rows`}
-                        type="number"
-                        min={1}
-                        max={200}
-                        value={s.rows}
-                        required
-                        onChange={(e) => update(s.key, 'rows', e.target.value)}
-                      />
-                    </td>
-                    <td>
-                      <input
-                        aria-label={`Section ${i + 1} seats per row`}
-                        type="number"
-                        min={1}
-                        max={200}
-                        value={s.seatsPerRow}
-                        required
-                        onChange={(e) => update(s.key, 'seatsPerRow', e.target.value)}
-                      />
-                    </td>
-                    <td>
-                      <button
-                        type="button"
-                        className="secondary"
-                        disabled={sections.length === 1}
-                        onClick={() => setSections((l) => l.filter((x) => x.key !== s.key))}
-                      >
-                        Remove {s.name || `section ${i + 1}`}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => setSections((l) => [...l, draft(`Section ${l.length + 1}`, '25.00', '5', '10')])}
-            >
-              Add a section
-            </button>
-          </fieldset>
+          {venueId ? (
+            <p className="hint">The venue's layout and prices are copied; you can change them until the sale opens.</p>
+          ) : (
+            <LayoutBuilder sections={sections} onChange={setSections} />
+          )}
           <div className="inline">
             <label>
               Shopping at once
@@ -228,61 +193,10 @@ export function EventsAdminPage() {
         </form>
         {created && (
           <p className="notice" role="status" data-testid="created">
-            Created <Link href={`/events/${created.id}`}>{created.name}</Link> with {created.capacity.toLocaleString()} seats.
+            Created <Link href={`/admin/events/${created.id}`}>{created.name}</Link> with {created.capacity.toLocaleString()}{' '}
+            seats.
           </p>
         )}
-      </section>
-      <section aria-labelledby="list-heading">
-        <h2 id="list-heading">Upcoming events</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>Event</th>
-              <th>Status</th>
-              <th>Available</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => {
-              const done = cancelled[e.id];
-              return (
-                <tr key={e.id} data-testid="admin-event">
-                  <td>
-                    <Link href={`/events/${e.id}`}>{e.name}</Link>
-                  </td>
-                  <td>{done ? 'cancelled' : e.status}</td>
-                  <td>
-                    {e.available} / {e.capacity}
-                  </td>
-                  <td>
-                    {done ? (
-                      <span role="status" data-testid="cancel-result">
-                        Cancelled: {done.releasedHolds} holds released, {done.refundedBookings} bookings refunded (
-                        {formatCents(done.refundCents)}).
-                      </span>
-                    ) : e.status === 'cancelled' ? null : asking === e.id ? (
-                      <span className="row">
-                        <button type="button" className="danger" onClick={() => void cancel(e.id)}>
-                          Yes, cancel {e.name}
-                        </button>
-                        <button type="button" className="secondary" onClick={() => setAsking(null)}>
-                          No
-                        </button>
-                      </span>
-                    ) : (
-                      <button type="button" className="secondary" onClick={() => setAsking(e.id)}>
-                        Cancel event
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
       </section>
     </>
   );

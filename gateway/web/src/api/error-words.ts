@@ -21,6 +21,7 @@ const WORDS: Record<string, string> = {
   OVERLOADED: 'We are very busy right now. Trying again in a moment.',
   SHUTTING_DOWN: 'The server is restarting. Trying again in a moment.',
   INTERNAL: 'Something went wrong on our side. Please try again.',
+  CHALLENGE_REQUIRED: 'Checking your browser before you join. This takes a few seconds.',
 };
 
 export function errorWords(code: string | undefined, fallback?: string): string {

@@ -1,4 +1,4 @@
-import { type KeyboardEvent, type MouseEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type MouseEvent, type TouchEvent, useEffect, useRef, useState } from 'react';
 import { formatCents } from '../api/error-words.js';
 import { neighbour, seatAt } from '../live/seat-geometry.js';
 import { type SeatMapStore, STATUS_WORDS } from '../live/seat-map-store.js';
@@ -32,6 +32,13 @@ export function SeatCanvas({ store, isMine, changedMine, onToggle, onDeltaTiming
   const mineRef = useRef(isMine);
   mineRef.current = isMine;
   const [spoken, setSpoken] = useState('');
+  // Zoom (1 to 4 times the width that fits): on a phone a 350-seat map fits as 8 px squares;
+  // zoomed, the canvas grows past its box, which scrolls (pans) under a finger, and seats grow
+  // to tappable size. Pinch with two fingers, or the buttons.
+  const [zoom, setZoom] = useState(1);
+  const zoomRef = useRef(1);
+  const baseWidth = useRef(0);
+  const pinch = useRef<{ distance: number; zoom: number } | null>(null);
 
   useEffect(() => {
     const el = wrap.current!;
@@ -44,10 +51,13 @@ export function SeatCanvas({ store, isMine, changedMine, onToggle, onDeltaTiming
     const off = store.onChange((changed) => p.invalidate(changed));
     onDeltaTiming?.((receivedAt) => p.invalidate([], receivedAt));
     let lastWidth = el.clientWidth;
+    baseWidth.current = lastWidth || 800;
+    if (zoomRef.current !== 1) p.resize(baseWidth.current * zoomRef.current, 22 * zoomRef.current);
     const ro = new ResizeObserver(() => {
       if (el.clientWidth !== lastWidth && el.clientWidth > 0) {
         lastWidth = el.clientWidth;
-        p.resize(lastWidth);
+        baseWidth.current = lastWidth;
+        p.resize(lastWidth * zoomRef.current, 22 * zoomRef.current);
       }
     });
     ro.observe(el);
@@ -62,6 +72,38 @@ export function SeatCanvas({ store, isMine, changedMine, onToggle, onDeltaTiming
   useEffect(() => {
     if (changedMine.length) painter.current?.invalidate(changedMine);
   }, [changedMine]);
+
+  const applyZoom = (next: number) => {
+    const z = Math.min(4, Math.max(1, Math.round(next * 4) / 4));
+    if (z === zoomRef.current) return;
+    const el = wrap.current;
+    // Keep the point in the middle of the box where it was.
+    const cx = el ? (el.scrollLeft + el.clientWidth / 2) / zoomRef.current : 0;
+    const cy = el ? (el.scrollTop + el.clientHeight / 2) / zoomRef.current : 0;
+    zoomRef.current = z;
+    setZoom(z);
+    painter.current?.resize(baseWidth.current * z, 22 * z);
+    if (el) {
+      el.scrollLeft = cx * z - el.clientWidth / 2;
+      el.scrollTop = cy * z - el.clientHeight / 2;
+    }
+  };
+
+  const fingersApart = (e: TouchEvent) => {
+    const [a, b] = [e.touches[0], e.touches[1]];
+    return a && b ? Math.hypot(a.clientX - b.clientX, a.clientY - b.clientY) : 0;
+  };
+  const onTouchStart = (e: TouchEvent) => {
+    pinch.current = e.touches.length === 2 ? { distance: fingersApart(e), zoom: zoomRef.current } : null;
+  };
+  const onTouchMove = (e: TouchEvent) => {
+    const start = pinch.current;
+    if (!start || e.touches.length !== 2 || start.distance === 0) return;
+    applyZoom(start.zoom * (fingersApart(e) / start.distance));
+  };
+  const onTouchEnd = () => {
+    pinch.current = null;
+  };
 
   const moveFocus = (next: number) => {
     const p = painter.current;
@@ -112,6 +154,28 @@ export function SeatCanvas({ store, isMine, changedMine, onToggle, onDeltaTiming
 
   return (
     <div className="seat-map">
+      <fieldset className="zoom row">
+        <legend className="sr-only">Zoom the seat map</legend>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => applyZoom(zoomRef.current - 0.5)}
+          disabled={zoom <= 1}
+          data-testid="zoom-out"
+        >
+          −<span className="sr-only"> Zoom out</span>
+        </button>
+        <span data-testid="zoom-level">{Math.round(zoom * 100)}%</span>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => applyZoom(zoomRef.current + 0.5)}
+          disabled={zoom >= 4}
+          data-testid="zoom-in"
+        >
+          +<span className="sr-only"> Zoom in</span>
+        </button>
+      </fieldset>
       <div
         ref={wrap}
         className="seat-map-canvas"
@@ -122,6 +186,9 @@ export function SeatCanvas({ store, isMine, changedMine, onToggle, onDeltaTiming
         aria-describedby="seat-legend"
         onKeyDown={onKeyDown}
         onClick={onClick}
+        onTouchStart={onTouchStart}
+        onTouchMove={onTouchMove}
+        onTouchEnd={onTouchEnd}
         data-testid="seat-map"
       >
         <canvas ref={canvas} />

@@ -54,8 +54,9 @@ export class SeatPainter {
     this.resize(width);
   }
 
-  resize(width: number) {
-    this.geometry = computeGeometry(this.store.layout, width);
+  /** Redraws at `width` CSS pixels; a zoomed map passes a wider width and a larger `maxCell`. */
+  resize(width: number, maxCell = 22) {
+    this.geometry = computeGeometry(this.store.layout, width, maxCell);
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = Math.round(width * dpr);
     this.canvas.height = Math.round(this.geometry.height * dpr);

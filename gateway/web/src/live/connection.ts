@@ -7,7 +7,7 @@ import {
 } from '../../../../core/contract/create-client.js';
 import { apiBase } from '../api/api-base.js';
 import { freshAccessToken, getSession, onSessionChange, refreshNow } from '../api/session.js';
-import { type CommandOptions, runCommand } from './run-command.js';
+import { CommandError, type CommandOptions, runCommand } from './run-command.js';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting';
 
@@ -62,9 +62,19 @@ export function userClient(): EventlyClient {
   c.socket.on('connect', () => {
     setState('connected');
     for (const l of connectListeners) l();
+    if (!shopUrl()) for (const l of shopConnectListeners) l();
   });
   c.socket.on('disconnect', () => setState('reconnecting'));
   watchRefusals(c.socket);
+  // The server ended this account's sessions (a role change, a stolen session): the refresh is
+  // refused then, which signs the tab out; the socket reconnects as whoever the tab is now.
+  c.on('session:ended', () => {
+    void refreshNow()
+      .catch(() => {})
+      .finally(() => {
+        if (!c.socket.connected) c.socket.connect();
+      });
+  });
   // Signing in or out changes who the socket is: reconnect so the server sees the new token.
   onSessionChange(() => {
     const now = getSession()?.user.id;
@@ -73,6 +83,57 @@ export function userClient(): EventlyClient {
     c.socket.disconnect().connect();
   });
   return c;
+}
+
+/**
+ * Two tiers (PROTOCOL `shopUrl`): an admission may name another origin, the shop, for the
+ * seat commands. It is kept for the tab's session so that a reload picks up there (me:state, the
+ * seat map, the hold); without one the shop is this page's own gateway.
+ */
+const SHOP_KEY = 'evently.shopUrl';
+const shopConnectListeners = new Set<() => void>();
+let shop: EventlyClient | null = null;
+
+function shopUrl(): string | null {
+  return sessionStorage.getItem(SHOP_KEY);
+}
+
+/** Follows an admission's `shopUrl` (none, or this page's gateway: nothing changes). */
+export function rememberShop(url: string | undefined): void {
+  if (!url || url === shopUrl()) return;
+  if (new URL(url).origin === new URL(apiBase()).origin) return;
+  sessionStorage.setItem(SHOP_KEY, url);
+  shop?.close();
+  shop = null;
+  shopClient();
+}
+
+/** The socket for seat maps, holds, payments, bookings, waitlists and me:state. */
+export function shopClient(): EventlyClient {
+  const url = shopUrl();
+  if (!url) return userClient();
+  if (shop) return shop;
+  const c = createClient(url, freshAccessToken, { transports: ['websocket'], timeoutMs: 15_000 });
+  shop = c;
+  c.socket.on('connect', () => {
+    for (const l of shopConnectListeners) l();
+  });
+  watchRefusals(c.socket);
+  let who = getSession()?.user.id;
+  onSessionChange(() => {
+    const now = getSession()?.user.id;
+    if (now === who) return;
+    who = now;
+    c.socket.disconnect().connect();
+  });
+  return c;
+}
+
+/** Like onConnected, for the shop's socket: its subscribers resync on every (re)connect. */
+export function onShopConnected(listener: () => void): () => void {
+  shopConnectListeners.add(listener);
+  if (shopClient().socket.connected) listener();
+  return () => shopConnectListeners.delete(listener);
 }
 
 export function adminClient(): EventlyAdminClient {
@@ -95,6 +156,26 @@ async function reauthenticate(): Promise<boolean> {
   return true;
 }
 
-export function command<T>(send: () => Promise<Ack<T>>, options: Omit<CommandOptions, 'reauthenticate'> = {}): Promise<T> {
-  return runCommand(send, { ...options, reauthenticate });
+/**
+ * Sends a command (see runCommand). A gateway of the other tier refuses it as FORBIDDEN and names
+ * the shop: a tab that never saw this session's admission (another device, a closed tab) learns
+ * where to shop there, and the command is sent once more through the shop socket (`send` asks
+ * shopClient() again).
+ */
+export async function command<T>(send: () => Promise<Ack<T>>, options: Omit<CommandOptions, 'reauthenticate'> = {}): Promise<T> {
+  try {
+    return await runCommand(send, { ...options, reauthenticate });
+  } catch (error) {
+    if (!followsShopFrom(error)) throw error;
+    return runCommand(send, { ...options, reauthenticate });
+  }
+}
+
+/** True when `error` is the other tier's refusal naming a shop this tab did not use yet (now it does). */
+function followsShopFrom(error: unknown): boolean {
+  if (!(error instanceof CommandError) || error.code !== 'FORBIDDEN') return false;
+  const url = (error.error.details as { shopUrl?: unknown } | undefined)?.shopUrl;
+  if (typeof url !== 'string' || !URL.canParse(url) || url === shopUrl()) return false;
+  rememberShop(url);
+  return shopUrl() === url;
 }

@@ -20,13 +20,13 @@ export interface SeatGeometry {
 
 /**
  * Sections stacked top to bottom, one cell per seat; the cell size fits the widest section into
- * the width (3 to 22 CSS pixels), so 20,000 seats stay on a scrollable page.
+ * the width (3 to `maxCell` CSS pixels, 22 unless zoomed), so 20,000 seats stay on a scrollable page.
  */
-export function computeGeometry(layout: SeatLayout, width: number): SeatGeometry {
+export function computeGeometry(layout: SeatLayout, width: number, maxCell = 22): SeatGeometry {
   const labelHeight = 22;
   const left = 8;
   const maxCols = Math.max(1, ...layout.sections.map((s) => s.cols));
-  const cell = Math.max(3, Math.min(22, Math.floor((width - 2 * left) / maxCols)));
+  const cell = Math.max(3, Math.min(maxCell, Math.floor((width - 2 * left) / maxCols)));
   let top = 0;
   const boxes = layout.sections.map((s) => {
     const box: SectionBox = {

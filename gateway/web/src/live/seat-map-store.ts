@@ -1,6 +1,6 @@
 /**
  * The live seat map of one event, independent of React and the DOM (unit-tested in Node).
- * Seats live in typed arrays indexed by the event's stable seat index (v1.1 layout), so a
+ * Seats live in typed arrays indexed by the event's stable seat index (the static layout), so a
  * 20,000-seat map is a few hundred kilobytes and a delta is an array write per seat.
  */
 
@@ -20,7 +20,7 @@ export interface LayoutSeat {
   priceCents: number;
 }
 
-/** GET /api/events/:id/seats (v1.1). */
+/** GET /api/events/:id/seats. */
 export interface LayoutWire {
   eventId: string;
   layoutVersion: number;
@@ -131,7 +131,7 @@ export class SeatMapStore {
   readonly status: Uint8Array;
   /** v1 per-seat versions (full mode); -1 = nothing known yet. */
   readonly versions: Int32Array;
-  /** v1.1 seat-change sequence of the last applied snapshot or delta; null in full mode / before loading. */
+  /** Seat-change sequence of the last applied snapshot or delta; null in full mode / before loading. */
   seq: number | null = null;
   loaded = false;
   private readonly listeners = new Set<ChangeListener>();
@@ -173,7 +173,7 @@ export class SeatMapStore {
   }
 
   /**
-   * A v1.1 delta applies only on top of exactly the state it was computed from (`prevSeq`).
+   * A delta applies only on top of exactly the state it was computed from (`prevSeq`).
    * Older ones are already contained in what we have; a newer `prevSeq` means we missed one.
    */
   applyDelta(push: DeltaPush): DeltaOutcome {

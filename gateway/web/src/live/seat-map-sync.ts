@@ -40,8 +40,8 @@ export interface SeatMapSyncOptions {
 }
 
 /**
- * Keeps a SeatMapStore in step with the server. Speaks v1.1 (compact snapshot + `seats:delta`
- * by `seq`, resubscribing on a gap) and falls back to v1 (`seats:changed` with versions) when the
+ * Keeps a SeatMapStore in step with the server. Speaks the compact format (compact snapshot + `seats:delta`
+ * by `seq`, resubscribing on a gap) and falls back to the full one (`seats:changed` with versions) when the
  * server does not know the compact format. Resubscribes on every reconnect: the new socket has
  * missed whatever happened while it was away.
  */

@@ -1,29 +1,37 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Booking } from '../../../../core/contract/commands.js';
+import type { MyBooking } from '../../../../core/contract/my-bookings.js';
 import { errorWords, formatCents } from '../api/error-words.js';
-import { CommandError, command, onConnected, userClient } from '../live/connection.js';
+import { apiPage, describeApiError } from '../api/http-api.js';
+import { CommandError, command, onConnected, shopClient } from '../live/connection.js';
 import { SeatList } from './hold-panel.js';
 
-/** My bookings, newest first, each cancellable (with its refund shown) while the event has not started. */
+const PAGE_SIZE = 10;
+
+/**
+ * My bookings, newest first, with each event's name and date, a page at a time (the server's
+ * `Link: rel="next"`); each cancellable (with its refund shown) while the event has not started.
+ */
 export function BookingsPage() {
-  const [bookings, setBookings] = useState<Booking[] | null>(null);
+  const [bookings, setBookings] = useState<MyBooking[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
   const [asking, setAsking] = useState<string | null>(null);
   const [notes, setNotes] = useState<Record<string, string>>({});
 
-  const load = useCallback(async () => {
+  const load = useCallback(async (path = `/api/me/bookings?limit=${PAGE_SIZE}`, more = false) => {
     try {
-      const r = await command(() => userClient().bookingList({}));
-      setBookings([...r.bookings].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
+      const page = await apiPage<MyBooking>(path);
+      setBookings((had) => (more && had ? [...had, ...page.items] : page.items));
+      setNext(page.next);
     } catch (err) {
-      setNotes({ '': errorWords(err instanceof CommandError ? err.code : undefined) });
+      setNotes({ '': describeApiError(err) });
     }
   }, []);
   useEffect(() => onConnected(() => void load()), [load]);
 
-  const cancel = async (b: Booking) => {
+  const cancel = async (b: MyBooking) => {
     setAsking(null);
     try {
-      const r = await command(() => userClient().bookingCancel({ bookingId: b.bookingId }));
+      const r = await command(() => shopClient().bookingCancel({ bookingId: b.bookingId }));
       setNotes((n) => ({ ...n, [b.bookingId]: `Cancelled. ${formatCents(r.refundCents)} will be refunded to your card.` }));
       await load();
     } catch (err) {
@@ -46,9 +54,11 @@ export function BookingsPage() {
       <ul className="cards" aria-label="Bookings">
         {bookings?.map((b) => (
           <li key={b.bookingId} className="card" data-testid="booking">
-            <h2>
-              Booking <span data-testid="booking-ref">{b.reference}</span>
-            </h2>
+            <h2 data-testid="booking-event">{b.eventName}</h2>
+            <p>
+              <time dateTime={b.eventStartsAt}>{new Date(b.eventStartsAt).toLocaleString()}</time> · booking{' '}
+              <span data-testid="booking-ref">{b.reference}</span>
+            </p>
             <p className={`status status-${b.status}`} data-testid="booking-status">
               {b.status === 'confirmed' ? 'Confirmed' : 'Cancelled'}
             </p>
@@ -80,6 +90,11 @@ export function BookingsPage() {
           </li>
         ))}
       </ul>
+      {next && (
+        <button type="button" className="secondary" onClick={() => void load(next, true)} data-testid="bookings-more">
+          Show older bookings
+        </button>
+      )}
     </main>
   );
 }

@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import type { EventDetail } from '../../../../core/contract/http.js';
 import { formatCents } from '../api/error-words.js';
 import { ApiError, api, describeApiError } from '../api/http-api.js';
+import { Link } from '../components/router.js';
 import { useSession } from '../live/hooks.js';
-import { Link } from '../router.js';
 import { statusWords } from './catalog-page.js';
 import { QueuePanel } from './queue-panel.js';
 

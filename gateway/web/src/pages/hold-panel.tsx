@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ConfirmReply } from '../../../../core/contract/commands.js';
 import { errorWords, formatCents } from '../api/error-words.js';
-import { CommandError, command, userClient } from '../live/connection.js';
+import { Link } from '../components/router.js';
+import { CommandError, command, shopClient } from '../live/connection.js';
 import { formatSeconds, useSecondsLeft } from '../live/hooks.js';
-import { Link } from '../router.js';
 
 export interface HoldLike {
   holdId: string;
@@ -35,7 +35,7 @@ export function HoldPanel({ hold, onReleased, onExpired }: { hold: HoldLike; onR
     try {
       setBooking(
         await command(
-          () => userClient().holdConfirm({ holdId: hold.holdId, idempotencyKey, payment: { method: 'mock', outcome } }),
+          () => shopClient().holdConfirm({ holdId: hold.holdId, idempotencyKey, payment: { method: 'mock', outcome } }),
           { onRetry: (e) => setMessage(errorWords(e.code)) },
         ),
       );
@@ -50,7 +50,7 @@ export function HoldPanel({ hold, onReleased, onExpired }: { hold: HoldLike; onR
 
   const release = async () => {
     setBusy(true);
-    await command(() => userClient().holdRelease({ holdId: hold.holdId })).catch(() => {});
+    await command(() => shopClient().holdRelease({ holdId: hold.holdId })).catch(() => {});
     setBusy(false);
     onReleased();
   };

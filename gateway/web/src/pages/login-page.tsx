@@ -3,7 +3,7 @@ import type { AuthReply } from '../../../../core/contract/http.js';
 import { errorWords } from '../api/error-words.js';
 import { ApiError, api } from '../api/http-api.js';
 import { setSession } from '../api/session.js';
-import { navigate } from '../router.js';
+import { Link, navigate } from '../components/router.js';
 
 /** Sign in or create an account; then back to where the buyer came from (`?next=`). */
 export function LoginPage() {
@@ -67,6 +67,11 @@ export function LoginPage() {
           {mode === 'login' ? 'Sign in' : 'Create account'}
         </button>
       </form>
+      {mode === 'login' && (
+        <p>
+          <Link href="/forgot-password">Forgot your password?</Link>
+        </p>
+      )}
       <p>
         {mode === 'login' ? 'New here? ' : 'Have an account? '}
         <button type="button" className="link" onClick={() => setMode(mode === 'login' ? 'register' : 'login')}>

@@ -1,15 +1,19 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Challenge } from '../../../../core/contract/challenge.js';
 import type { EventDetail } from '../../../../core/contract/http.js';
 import { errorWords } from '../api/error-words.js';
-import { CommandError, command, onConnected, userClient } from '../live/connection.js';
-import { formatSeconds } from '../live/hooks.js';
+import { api } from '../api/http-api.js';
+import { CommandError, command, onConnected, rememberShop, userClient } from '../live/connection.js';
+import { formatSeconds, useSecondsLeft } from '../live/hooks.js';
+import { solveChallengeInWorker } from '../live/solve-challenge.js';
+import { ResendVerification } from './resend-verification.js';
 import { SeatPicker } from './seat-picker.js';
 import { WaitlistPanel } from './waitlist-panel.js';
 
 type QueueView =
   | { kind: 'loading' }
   | { kind: 'none' }
-  | { kind: 'waiting'; position: number | null; ahead: number; etaSeconds: number | null }
+  | { kind: 'waiting'; position: number | null; ahead: number; etaSeconds: number | null; etaAt: string | null }
   | { kind: 'admitted'; admissionToken: string; expiresAt: string }
   | { kind: 'sold_out' }
   | { kind: 'cancelled' }
@@ -17,12 +21,12 @@ type QueueView =
 
 type QueueReply =
   | { state: 'waiting'; position: number | null; ahead: number; etaSeconds: number | null; paused?: boolean }
-  | { state: 'admitted'; admissionToken: string; expiresAt: string }
+  | { state: 'admitted'; admissionToken: string; expiresAt: string; shopUrl?: string }
   | { state: 'none' };
 
 /**
  * The waiting room: position, people ahead, ETA and progress, all pushed (`queue:position`,
- * `queue:admitted`, v1.1 `queue:state`); asked once with `queue:status` on every (re)connect, so
+ * `queue:admitted`, `queue:state`); asked once with `queue:status` on every (re)connect, so
  * a reload or a gateway restart shows the place the buyer kept.
  */
 export function QueuePanel({ event }: { event: EventDetail }) {
@@ -36,15 +40,28 @@ export function QueuePanel({ event }: { event: EventDetail }) {
   );
   const [paused, setPaused] = useState(false);
   const [error, setError] = useState('');
+  const [unverified, setUnverified] = useState(false);
   const firstAhead = useRef(0);
+  const door = useDoorProof(eventId, event.admission.challenge?.required === true);
 
   const apply = useCallback((r: QueueReply) => {
     if (r.state === 'waiting') {
       firstAhead.current = Math.max(firstAhead.current, r.ahead);
-      setView({ kind: 'waiting', position: r.position, ahead: r.ahead, etaSeconds: r.etaSeconds });
+      // Counted down here between pushes (a push comes only when the place or ETA really moved).
+      const etaAt = r.etaSeconds === null ? null : new Date(Date.now() + r.etaSeconds * 1000).toISOString();
+      // A cancellation is final: a position push or status answer sent before it and delivered
+      // after it (they travel by other paths) must not bring the waiting view back.
+      setView((v) =>
+        v.kind === 'cancelled' ? v : { kind: 'waiting', position: r.position, ahead: r.ahead, etaSeconds: r.etaSeconds, etaAt },
+      );
       if (r.paused !== undefined) setPaused(r.paused);
-    } else if (r.state === 'admitted') setView({ kind: 'admitted', admissionToken: r.admissionToken, expiresAt: r.expiresAt });
-    else setView((v) => (v.kind === 'sold_out' || v.kind === 'cancelled' ? v : { kind: 'none' }));
+    } else if (r.state === 'admitted') {
+      // Two tiers: the seats are bought at the shop the admission names (the seat picker's socket).
+      rememberShop(r.shopUrl);
+      setView((v) =>
+        v.kind === 'cancelled' ? v : { kind: 'admitted', admissionToken: r.admissionToken, expiresAt: r.expiresAt },
+      );
+    } else setView((v) => (v.kind === 'sold_out' || v.kind === 'cancelled' ? v : { kind: 'none' }));
   }, []);
 
   useEffect(() => {
@@ -75,12 +92,28 @@ export function QueuePanel({ event }: { event: EventDetail }) {
   const join = async () => {
     setError('');
     try {
-      apply(await command(() => userClient().queueJoin({ eventId })));
+      const proof = door.required ? await door.proof() : undefined;
+      try {
+        apply(await command(() => userClient().queueJoin({ eventId, ...(proof ? { proof } : {}) })));
+      } catch (err) {
+        // The proof went stale (expired, or the room asks for another): solve the one offered, once.
+        const offered = (err instanceof CommandError && err.code === 'CHALLENGE_REQUIRED' && err.error.details) as
+          | { challenge?: Challenge }
+          | false;
+        if (!offered || !offered.challenge) throw err;
+        const fresh = await door.solve(offered.challenge);
+        apply(await command(() => userClient().queueJoin({ eventId, proof: fresh })));
+      }
     } catch (err) {
       const code = err instanceof CommandError ? err.code : undefined;
       if (code === 'SOLD_OUT') setView({ kind: 'sold_out' });
       else if (code === 'QUEUE_PAUSED') setPaused(true);
       else if (code === 'SALE_NOT_OPEN') setView({ kind: 'closed', message: 'The sale for this event is over.' });
+      else if (
+        code === 'FORBIDDEN' &&
+        ((err as CommandError).error.details as { reason?: string } | undefined)?.reason === 'email_unverified'
+      )
+        setUnverified(true);
       else setError(errorWords(code));
     }
   };
@@ -103,11 +136,31 @@ export function QueuePanel({ event }: { event: EventDetail }) {
           {error}
         </p>
       )}
+      {unverified && view.kind === 'none' && (
+        <div className="stack" data-testid="needs-verified-email">
+          <p className="notice" role="status">
+            This event lets only confirmed email addresses into its waiting room. Open the link we mail you, then join.
+          </p>
+          <ResendVerification />
+        </div>
+      )}
       {view.kind === 'loading' && <p aria-busy="true">Checking your place…</p>}
       {view.kind === 'none' && (
-        <button type="button" onClick={join}>
-          Join the waiting room
-        </button>
+        <div className="stack">
+          {door.required && (
+            <p className="hint" data-testid="door-progress" role="status">
+              {door.ready
+                ? 'Your browser has done its check: you can join.'
+                : `Checking your browser before you join (a few seconds of work that bots pay for): ${Math.round(door.progress * 100)}%`}
+            </p>
+          )}
+          {door.required && !door.ready && (
+            <progress max={100} value={Math.round(door.progress * 100)} aria-label="browser check" />
+          )}
+          <button type="button" onClick={join}>
+            Join the waiting room
+          </button>
+        </div>
       )}
       {view.kind === 'waiting' && <WaitingView view={view} firstAhead={firstAhead.current} onLeave={leave} />}
       {view.kind === 'admitted' && (
@@ -124,15 +177,51 @@ export function QueuePanel({ event }: { event: EventDetail }) {
   );
 }
 
+/**
+ * The proof of work an event may ask at the door: fetched and solved in a Web Worker as
+ * soon as the page shows the event, so joining is usually instant; `proof()` waits for it.
+ */
+function useDoorProof(eventId: string, required: boolean) {
+  const [progress, setProgress] = useState(0);
+  const [ready, setReady] = useState(false);
+  const pending = useRef<Promise<string> | null>(null);
+  const solve = useCallback((challenge: Challenge) => {
+    setReady(false);
+    setProgress(0);
+    const p = solveChallengeInWorker(challenge, setProgress).then((proof) => {
+      setReady(true);
+      return proof;
+    });
+    pending.current = p;
+    return p;
+  }, []);
+  const start = useCallback(
+    () => api<{ challenge: Challenge }>('GET', `/api/events/${eventId}/challenge`).then((r) => solve(r.challenge)),
+    [eventId, solve],
+  );
+  useEffect(() => {
+    if (!required) return;
+    pending.current = start();
+    pending.current.catch(() => {});
+  }, [required, start]);
+  const proof = useCallback(async () => {
+    const p = pending.current ?? start();
+    pending.current = null; // a proof is used once: the next join fetches a new one
+    return p;
+  }, [start]);
+  return { required, progress, ready, proof, solve };
+}
+
 function WaitingView({
   view,
   firstAhead,
   onLeave,
 }: {
-  view: { position: number | null; ahead: number; etaSeconds: number | null };
+  view: { position: number | null; ahead: number; etaSeconds: number | null; etaAt: string | null };
   firstAhead: number;
   onLeave: () => void;
 }) {
+  const etaLeft = useSecondsLeft(view.etaAt);
   const done = firstAhead > 0 ? Math.round(((firstAhead - view.ahead) / firstAhead) * 100) : 100;
   return (
     <div className="stack" data-testid="queue-waiting">
@@ -145,7 +234,12 @@ function WaitingView({
           </>
         )}
         <span data-testid="queue-ahead">{view.ahead}</span> {view.ahead === 1 ? 'person is' : 'people are'} ahead of you.
-        {view.etaSeconds !== null && <> About {formatSeconds(view.etaSeconds)} to go.</>}
+        {etaLeft !== null && (
+          <>
+            {' '}
+            About <span data-testid="queue-eta">{formatSeconds(etaLeft)}</span> to go.
+          </>
+        )}
       </p>
       <progress max={100} value={done} aria-label={`${done}% of the way to the front`} />
       <p className="hint">Keep this page open; it updates by itself. You keep your place for a while if you lose connection.</p>

@@ -4,8 +4,9 @@ import type { EventDetail } from '../../../../core/contract/http.js';
 import { errorWords, formatCents } from '../api/error-words.js';
 import { api } from '../api/http-api.js';
 import { SeatCanvas, SeatLegend } from '../components/seat-canvas.js';
-import { CommandError, command, onConnected, userClient } from '../live/connection.js';
+import { CommandError, command, onShopConnected, shopClient, userClient } from '../live/connection.js';
 import { formatSeconds, useSecondsLeft } from '../live/hooks.js';
+import { refreshMyState, useMyState } from '../live/my-state.js';
 import { AVAILABLE, type LayoutWire, type SeatMapStore } from '../live/seat-map-store.js';
 import { syncSeatMap } from '../live/seat-map-sync.js';
 import { HoldPanel } from './hold-panel.js';
@@ -27,13 +28,27 @@ export function SeatPicker({ event, admissionToken, admissionExpiresAt }: SeatPi
   const [counts, setCounts] = useState({ available: 0, held: 0, sold: 0 });
   const deltaTiming = useRef<((t: number) => void) | null>(null);
   const left = useSecondsLeft(admissionExpiresAt);
+  const mine = useMyState();
+  // Holds this page saw end (released, expired): a me:state answer older than that never brings them back.
+  const ended = useRef(new Set<string>());
+
+  // A reload, a second tab or a reconnect through another gateway: the hold this user already has
+  // for this event comes back with its own expiry (never extended) and its pay button.
+  useEffect(() => {
+    if (hold) return;
+    const kept = mine?.holds.find((h) => h.eventId === event.id && h.origin === 'buyer' && !ended.current.has(h.holdId));
+    if (!kept) return;
+    setHold(kept);
+    // Repaint those seats as the buyer's own (a dot), not as "held by someone".
+    if (store) setChangedMine(kept.seats.map((seat) => store.layout.indexOf.get(seat.id) ?? 0));
+  }, [mine, hold, event.id, store]);
 
   useEffect(() => {
     const sync = syncSeatMap({
-      client: userClient(),
+      client: shopClient(),
       eventId: event.id,
       sectionOrder: event.sections.map((s) => s.name),
-      connectedHook: onConnected,
+      connectedHook: onShopConnected,
       fetchLayout: (id) => api<LayoutWire>('GET', `/api/events/${id}/seats`),
       onStore: (s) => setStore(s),
       onError: () => setMessage('The seat map could not be loaded. Retrying when the connection is back.'),
@@ -91,18 +106,21 @@ export function SeatPicker({ event, admissionToken, admissionExpiresAt }: SeatPi
     setChangedMine([i]);
   };
 
-  const sendHold = async (by: { seatIds: string[] } | { section?: string; quantity: number }) => {
+  const sendHold = async (
+    by: { seatIds: string[] } | { section?: string; quantity: number; acceptPartial?: boolean; waitlistRest?: boolean },
+  ) => {
     setBusy(true);
     setMessage('');
     const idempotencyKey = crypto.randomUUID();
     try {
-      const reply = await command(() => userClient().seatsHold({ eventId: event.id, admissionToken, idempotencyKey, ...by }), {
+      const reply = await command(() => shopClient().seatsHold({ eventId: event.id, admissionToken, idempotencyKey, ...by }), {
         onRetry: (e) => setMessage(errorWords(e.code)),
       });
       const before = [...selected];
       setSelected(new Set());
       setHold(reply);
       setMessage('');
+      void refreshMyState();
       if (store) setChangedMine([...before, ...reply.seats.map((s) => store.layout.indexOf.get(s.id) ?? 0)]);
     } catch (err) {
       setMessage(errorWords(err instanceof CommandError ? err.code : undefined));
@@ -120,10 +138,18 @@ export function SeatPicker({ event, admissionToken, admissionExpiresAt }: SeatPi
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const section = String(f.get('section') ?? '');
-    void sendHold({ quantity: Number(f.get('quantity')), ...(section ? { section } : {}) });
+    const partial = f.get('partial') === 'on';
+    const rest = partial && f.get('rest') === 'on';
+    void sendHold({
+      quantity: Number(f.get('quantity')),
+      ...(section ? { section } : {}),
+      ...(partial ? { acceptPartial: true } : {}),
+      ...(rest ? { waitlistRest: true } : {}),
+    });
   };
 
   const endHold = (why: string) => {
+    if (hold) ended.current.add(hold.holdId);
     const was = [...holdIndices];
     setHold(null);
     setMessage(why);
@@ -148,6 +174,12 @@ export function SeatPicker({ event, admissionToken, admissionExpiresAt }: SeatPi
       {message && (
         <p className="error" role="alert" data-testid="picker-message">
           {message}
+        </p>
+      )}
+      {hold && 'waitlist' in hold && hold.waitlist && (
+        <p className="notice" role="status" data-testid="hold-waitlist-rest">
+          The other {hold.waitlist.quantity} {hold.waitlist.quantity === 1 ? 'seat is' : 'seats are'} on the waitlist: you are
+          number {hold.waitlist.position}.
         </p>
       )}
       {hold ? (
@@ -189,6 +221,12 @@ export function SeatPicker({ event, admissionToken, admissionExpiresAt }: SeatPi
             <label>
               Quantity
               <input name="quantity" type="number" min={1} max={event.maxSeatsPerUser} defaultValue={2} required />
+            </label>
+            <label className="check">
+              <input name="partial" type="checkbox" data-testid="accept-partial" /> Take what is free if there are fewer
+            </label>
+            <label className="check">
+              <input name="rest" type="checkbox" data-testid="waitlist-rest" /> Put the rest on the waitlist
             </label>
             <button type="submit" disabled={busy}>
               Find seats

@@ -1,7 +1,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import type { EventDetail } from '../../../../core/contract/http.js';
 import { errorWords } from '../api/error-words.js';
-import { CommandError, command, userClient } from '../live/connection.js';
+import { CommandError, command, shopClient, userClient } from '../live/connection.js';
+import { refreshMyState, useMyState } from '../live/my-state.js';
 import { type HoldLike, HoldPanel } from './hold-panel.js';
 
 /** Sold out: join the waitlist; freed seats come back as an offer (a hold) with its own countdown. */
@@ -9,6 +10,16 @@ export function WaitlistPanel({ event }: { event: EventDetail }) {
   const [position, setPosition] = useState<number | null>(null);
   const [offer, setOffer] = useState<HoldLike | null>(null);
   const [message, setMessage] = useState('');
+  const mine = useMyState();
+  const [ended, setEnded] = useState<string | null>(null);
+
+  // After a reload or on another device: the open offer and the place in line come back.
+  useEffect(() => {
+    const kept = mine?.holds.find((h) => h.eventId === event.id && h.origin === 'waitlist' && h.holdId !== ended);
+    if (kept) setOffer((o) => o ?? kept);
+    const entry = mine?.waitlists.find((w) => w.eventId === event.id);
+    if (entry) setPosition(entry.position);
+  }, [mine, event.id, ended]);
 
   useEffect(() => {
     const client = userClient();
@@ -27,10 +38,11 @@ export function WaitlistPanel({ event }: { event: EventDetail }) {
     const section = String(f.get('section') ?? '');
     try {
       const r = await command(() =>
-        userClient().waitlistJoin({ eventId: event.id, quantity: Number(f.get('quantity')), ...(section ? { section } : {}) }),
+        shopClient().waitlistJoin({ eventId: event.id, quantity: Number(f.get('quantity')), ...(section ? { section } : {}) }),
       );
       setPosition(r.position);
       setMessage('');
+      void refreshMyState();
     } catch (err) {
       const c = err instanceof CommandError ? err : null;
       if (c?.code === 'NOT_ADMITTED') setMessage('Seats are still available: reload and join the waiting room instead.');
@@ -39,8 +51,9 @@ export function WaitlistPanel({ event }: { event: EventDetail }) {
   };
 
   const leave = async () => {
-    await command(() => userClient().waitlistLeave({ eventId: event.id })).catch(() => {});
+    await command(() => shopClient().waitlistLeave({ eventId: event.id })).catch(() => {});
     setPosition(null);
+    void refreshMyState();
   };
 
   if (offer) {
@@ -51,8 +64,12 @@ export function WaitlistPanel({ event }: { event: EventDetail }) {
         </p>
         <HoldPanel
           hold={offer}
-          onReleased={() => setOffer(null)}
+          onReleased={() => {
+            setEnded(offer.holdId);
+            setOffer(null);
+          }}
           onExpired={() => {
+            setEnded(offer.holdId);
             setOffer(null);
             setMessage('The offer ran out of time.');
           }}
