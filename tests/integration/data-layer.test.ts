@@ -112,8 +112,15 @@ describe('the data layer (slonik on pg)', () => {
       const held = new Promise<void>((r) => {
         release = r;
       });
-      const busy = small.connect(async () => held);
-      await new Promise((r) => setTimeout(r, 50));
+      let running = () => {};
+      const busyRuns = new Promise<void>((r) => {
+        running = r;
+      });
+      const busy = small.connect(async () => {
+        running();
+        return held;
+      });
+      await busyRuns;
       const waiting = small.oneFirst(sql.type(Count)`SELECT 2 AS n`);
       expect(small.waitingCount).toBe(1);
       const started = performance.now();
@@ -134,14 +141,21 @@ describe('the data layer (slonik on pg)', () => {
   it('answers OVERLOADED once a caller waited DB_QUEUE_WAIT_MS', async () => {
     const small = createPool(url, 1, { maxWaiting: 10, waitMs: 100 });
     try {
+      // The one connection is busy once the routine runs (opening it can take longer than any
+      // fixed sleep on a loaded machine, and a release called before that would be lost).
       let release = () => {};
+      let running = () => {};
+      const started = new Promise<void>((r) => {
+        running = r;
+      });
       const busy = small.connect(
         () =>
           new Promise<void>((r) => {
             release = r;
+            running();
           }),
       );
-      await new Promise((r) => setTimeout(r, 50));
+      await started;
       const err = await small.oneFirst(sql.type(Count)`SELECT 1 AS n`).catch((e: unknown) => e);
       expect((translatePgError(err) as AppError).code).toBe('OVERLOADED');
       expect(small.waitingCount).toBe(0);
