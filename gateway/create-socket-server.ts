@@ -11,6 +11,7 @@ import { socketLifecycles } from './commands/socket-lifecycle.js';
 import { userCommandHandlers } from './commands/user-commands.js';
 import type { AppContext } from './context/app-context.js';
 import { createTrustedProxies } from './http/client-address.js';
+import { visitOnlyPollingSocketsOnPublish } from './io/publish-visits-polling-only.js';
 import { rawJsonParser } from './io/raw-json-parser.js';
 import type { AdminNamespace, TypedServer } from './io/typed-server.js';
 import { limitConnections, recordClientAddress } from './limit-connections.js';
@@ -38,6 +39,7 @@ export function createSocketServer(config: Config, uws: TemplatedApp, pub: Redis
     parser: rawJsonParser,
   });
   attachWithBackpressureLimit(io, uws, config.socketMaxBackpressureBytes);
+  visitOnlyPollingSocketsOnPublish();
   return io;
 }
 
