@@ -82,7 +82,10 @@ describe('the Redis master SIGKILLed mid-sale, a replica promoted by Sentinel', 
     );
     const promotedAt = Date.now();
 
-    const { sold, logs } = await sale.finish(SEATS);
+    const { sold, logs } = await sale.finish(SEATS).catch((err: unknown) => {
+      for (const p of [worker, ...gateways]) console.log(`process output (last 3000 characters): ${p.output().slice(-3000)}`);
+      throw err;
+    });
     const placesAfter = await Promise.all(waiting.map((w) => placeOf(w, still.id)));
     for (const c of [...clients, ...waiters]) c.close();
 

@@ -3,6 +3,7 @@ import { dbQuery } from '../support/db-query.js';
 import { type StartedProcess, startGatewayProcess, startWorkerProcess } from '../support/start-process.js';
 import { waitUntil } from '../support/wait-until.js';
 import { type BuyerLog, runBuyer } from './buyer.js';
+import { summarizeBuyers } from './summarize-buyers.js';
 
 /** Short intervals so a store failover is noticed and caught up with within a test's seconds. */
 export const FAILOVER_TEST_ENV = {
@@ -61,7 +62,23 @@ export function runSale(clients: readonly EventlyClient[], eventId: string, data
     },
     async finish(seats, timeoutMs = 90_000) {
       // Every seat sold, or every buyer done (then the report says why not).
-      await waitUntil('every seat sold or every buyer done', async () => done || (await soldNow()) === seats, timeoutMs, 200);
+      try {
+        await waitUntil('every seat sold or every buyer done', async () => done || (await soldNow()) === seats, timeoutMs, 200);
+      } catch (err) {
+        over = true;
+        // What the sale looked like when it stopped moving: the failure's only evidence.
+        const [seatStates] = await dbQuery<{ states: Record<string, number>; holds: Record<string, number> }>(
+          databaseUrl(),
+          `SELECT (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM seats WHERE event_id = $1 GROUP BY status) s) AS states,
+                  (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM holds WHERE event_id = $1 GROUP BY status) h) AS holds`,
+          [eventId],
+        );
+        const logs = await Promise.race([Promise.all(buyers), new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
+        console.log(
+          `sale did not end: ${JSON.stringify({ done, seats: seatStates?.states, holds: seatStates?.holds, buyers: logs ? summarizeBuyers(logs) : 'still running 30 s after being told to stop' })}`,
+        );
+        throw err;
+      }
       const sold = (await soldNow()) === seats;
       over = true;
       return { sold, logs: await Promise.all(buyers) };
