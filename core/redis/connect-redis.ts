@@ -55,8 +55,10 @@ export function connectRedis(target: RedisTarget | string, options: ConnectOptio
       ...(t.tls ? { tls: {}, enableTLSForSentinelMode: true } : {}),
       // Ask the Sentinels again every 50 ms .. 1 s while none names a reachable master.
       sentinelRetryStrategy: (times) => Math.min(50 * times, 1000),
-      // Follow +switch-master at once instead of waiting for the old master's socket to fail.
-      failoverDetector: true,
+      // No failover detector (ioredis's default): its subscription outlives a master that died,
+      // and the +switch-master it then hears stops a reconnect already under way, which ends the
+      // connection for good ("Connection is closed." on every command; seen in the Sentinel chaos
+      // test under load). A dead master closes the socket and the reconnect asks the Sentinels.
       // A master demoted under us (it came back as a replica) refuses writes: reconnect, and the
       // Sentinels name the new master. The refused command fails (retryable) rather than resent.
       reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 1 : false),
