@@ -1,6 +1,7 @@
 import type { PushPayload } from '../../core/contract/pushes.js';
 import type { Pool } from '../../core/db/pool.js';
 import { isPositionNews, type PositionView, positionRefreshMs } from '../../core/domain/admission-policy.js';
+import { eachInSlices } from '../../core/each-in-slices.js';
 import type { Logger } from '../../core/log.js';
 import type { Redis } from '../../core/redis/connect-redis.js';
 import type { Keys } from '../../core/redis/keys.js';
@@ -16,6 +17,9 @@ interface Waiter {
   /** When this user's place is read again (positionRefreshMs of the last place read). */
   dueMs: number;
 }
+
+/** Waiting users whose place a pass handles before it lets the event loop serve other I/O. */
+const EMIT_SLICE = 200;
 
 /** What of an event's waiting-room settings changes every waiting user's place at once. */
 const controlMark = (c: { paused: boolean; saleStartsAtMs: number; cancelled: boolean }) =>
@@ -69,13 +73,15 @@ export function createLocalQueuePositions(deps: {
     const due = [...users].filter(([, w]) => everyone || w.dueMs <= nowMs).map(([userId]) => userId);
     if (due.length === 0) return;
     const places = await readQueuePlaces(deps, control, due, nowMs);
-    for (const [userId, place] of places) {
+    // In slices: one pass may write to thousands of sockets, and as one synchronous loop it was
+    // the longest task of a gateway in the 20,000-client sale (a hold's replies waited behind it).
+    await eachInSlices(places, EMIT_SLICE, ([userId, place]) => {
       const w = users.get(userId);
-      if (!w) continue;
+      if (!w) return;
       if (!place) {
         // Admitted (queue:admitted tells them) or gone: no more positions for this user.
         for (const s of [...w.sockets]) untrack(s, eventId);
-        continue;
+        return;
       }
       const payload: PushPayload<'queue:position'> = {
         eventId,
@@ -85,10 +91,10 @@ export function createLocalQueuePositions(deps: {
         ...(place.paused ? { paused: true } : {}),
       };
       w.dueMs = nowMs + positionRefreshMs(payload, deps.intervalMs);
-      if (!isPositionNews(w.last, payload)) continue;
+      if (!isPositionNews(w.last, payload)) return;
       w.last = payload;
       for (const s of w.sockets) s.emit('queue:position', payload);
-    }
+    });
   };
 
   let running = false;
