@@ -1,5 +1,5 @@
 /** Resolves once the event loop has served the I/O that was due (setImmediate runs after the poll phase). */
-export const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Calls `fn` for every item, in order, and lets the event loop serve due I/O after every `slice`
