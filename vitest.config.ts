@@ -11,6 +11,6 @@ export default defineConfig({
     maxWorkers: process.env.CI ? 1 : 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default'],
   },
 });
