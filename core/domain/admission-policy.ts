@@ -113,6 +113,13 @@ export function initialAdmitLimit(admitPerTick: number): number {
  * admin's `admitPerTick` (at least 1). It never goes above `admitPerTick` (and the tick's budget
  * keeps `maxActive`), never below 1. Without measurements (nobody holding yet) the path counts
  * as healthy. `msSinceCut` is the time since the last cut (none: infinite).
+ *
+ * A late p95 that is not above the previous report's (`previousP95Ms`) does not cut, it holds:
+ * the latency answers admissions seconds late (the admitted must be told, take the seat map, think
+ * and hold, and each report's p95 spans three seconds of acks), so a p95 that already falls is the
+ * last cut working. Cutting on it too took a 20,000-user sale from 20 admissions a tick to 1 on
+ * every burst (measured, load-tests/RESULTS.md). A hold stuck behind a lock still cuts: the ages
+ * of commands in flight keep its p95 rising. A full database queue cuts whatever the trend.
  */
 export function nextAdmitLimit(i: {
   current: number;
@@ -122,13 +129,16 @@ export function nextAdmitLimit(i: {
   health: HoldPathHealth;
   msSinceCut?: number;
   slowStart?: boolean;
+  previousP95Ms?: number | null;
 }): number {
   const current = Math.min(Math.max(1, i.current), i.admitPerTick);
-  const late = i.health.holdP95Ms !== null && i.health.holdP95Ms > i.targetHoldP95Ms;
+  const p95 = i.health.holdP95Ms;
+  const late = p95 !== null && p95 > i.targetHoldP95Ms;
   const queued = i.health.dbWaiting > i.dbQueueMax;
   if (late || queued) {
     const cooling = i.msSinceCut !== undefined && i.msSinceCut < ADMIT_CUT_COOLDOWN_MS;
-    return cooling ? current : Math.max(1, Math.floor(current / 2));
+    const falling = p95 !== null && i.previousP95Ms != null && p95 <= i.previousP95Ms;
+    return cooling || (falling && !queued) ? current : Math.max(1, Math.floor(current / 2));
   }
   if (i.slowStart) return Math.min(i.admitPerTick, current * 2);
   return Math.min(i.admitPerTick, current + Math.max(1, Math.round(i.admitPerTick / 20)));

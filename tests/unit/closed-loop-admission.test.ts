@@ -65,6 +65,31 @@ describe('closed-loop admission cooldown', () => {
   });
 });
 
+describe('closed-loop admission while a cut takes effect', () => {
+  const whileCut = (current: number, holdP95Ms: number, previousP95Ms: number | null, dbWaiting = 0) =>
+    nextAdmitLimit({
+      current,
+      admitPerTick: 100,
+      targetHoldP95Ms: 250,
+      dbQueueMax: 20,
+      health: { holdP95Ms, dbWaiting },
+      msSinceCut: ADMIT_CUT_COOLDOWN_MS * 5,
+      previousP95Ms,
+    });
+  it('holds while a late p95 is not above the previous report, cuts when it rises again', () => {
+    expect(whileCut(20, 900, 1200)).toBe(20);
+    expect(whileCut(20, 900, 900)).toBe(20);
+    expect(whileCut(20, 901, 900)).toBe(10);
+    expect(whileCut(20, 900, null)).toBe(10); // nothing to compare with: a late report cuts
+    expect(whileCut(20, 900, 100)).toBe(10);
+  });
+  it('a full database queue cuts even while the latency falls; a healthy report climbs', () => {
+    expect(whileCut(20, 900, 1200, 21)).toBe(10);
+    expect(whileCut(20, 100, 1200, 21)).toBe(10);
+    expect(whileCut(20, 100, 1200)).toBe(25);
+  });
+});
+
 describe('queue position pushes', () => {
   const at = (position: number | null, etaSeconds: number | null, paused?: boolean) => ({
     position,

@@ -26,7 +26,8 @@ export function combineHealth(reports: readonly Report[], nowMs: number): (HoldP
  * the closed loop's limit (from initialAdmitLimit, doubling until the first cut). The limit
  * moves once per new health report (a tick every 100 ms must not halve ten times on one slow
  * second) and is kept in the event's stats hash with the measured p95, which the analytics
- * stream shows, and the time of the last cut (the cooldown's clock).
+ * stream shows and the next report is compared with, and the time of the last cut (the
+ * cooldown's clock).
  */
 export async function steerAdmission(
   deps: { redis: Redis; keys: Keys },
@@ -40,9 +41,9 @@ export async function steerAdmission(
     await deps.redis.hset(stats, 'aimdLimit', admitPerTick);
     return admitPerTick;
   }
-  const [reports, [limitRaw, usedAtRaw, cutAtRaw]] = await Promise.all([
+  const [reports, [limitRaw, usedAtRaw, cutAtRaw, previousP95Raw]] = await Promise.all([
     readHoldHealthReports(deps),
-    deps.redis.hmget(stats, 'aimdLimit', 'aimdAt', 'aimdCutAt'),
+    deps.redis.hmget(stats, 'aimdLimit', 'aimdAt', 'aimdCutAt', 'holdP95Ms'),
   ]);
   // A new event's loop starts low and doubles until its first cut (slow start).
   const current = Math.min(admitPerTick, Number(limitRaw ?? initialAdmitLimit(admitPerTick)) || admitPerTick);
@@ -56,6 +57,7 @@ export async function steerAdmission(
     targetHoldP95Ms: control.settings.targetHoldP95Ms ?? DEFAULT_TARGET_HOLD_P95_MS,
     dbQueueMax,
     health,
+    previousP95Ms: previousP95Raw ? Number(previousP95Raw) : null,
     ...(cutAtRaw ? { msSinceCut: nowMs - Number(cutAtRaw) } : { slowStart: true }),
   });
   await deps.redis.hset(
