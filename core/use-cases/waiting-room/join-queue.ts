@@ -21,5 +21,5 @@ export async function joinQueue(
 ): Promise<QueueState> {
   const control = await loadAdmissionControl(deps, eventId, true);
   await passDoor(deps, control, userId, proof, now);
-  return runQueueEntry(deps, eventId, userId, now, 'join', priority);
+  return runQueueEntry(deps, control, userId, now, 'join', priority);
 }

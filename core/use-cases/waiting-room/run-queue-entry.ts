@@ -18,7 +18,6 @@ import { bucketsOf } from './admission-buckets.js';
 import type { AdmissionControl } from './admission-control.js';
 import { decodeSessionRecord } from './admission-session.js';
 import { admissionTicketOf } from './admission-ticket.js';
-import { loadAdmissionControl } from './load-admission-control.js';
 
 const script = loadLuaScript(new URL('./queue-entry.lua', import.meta.url));
 
@@ -32,16 +31,20 @@ export interface QueueDeps {
 /** Seconds the admission rate is averaged over for ETAs. */
 export const RATE_WINDOW_SECONDS = 60;
 
-/** Shared by queue:join and queue:status: one atomic script, then the reply. */
+/**
+ * Shared by queue:join and queue:status: one atomic script, then the reply. The caller read the
+ * event's `control` (loadAdmissionControl) once: a join used to read it twice, one Redis round
+ * trip of four per join in a 20,000-user join storm.
+ */
 export async function runQueueEntry(
   deps: QueueDeps,
-  eventId: string,
+  control: AdmissionControl,
   userId: string,
   now: Date,
   mode: 'join' | 'status',
   priority: QueuePriority | null = null,
 ): Promise<QueueState> {
-  const control = await loadAdmissionControl(deps, eventId);
+  const { eventId } = control;
   const nowMs = now.getTime();
   // A presale code opens the room to its holder from presaleStartsAt (redeemAccessCode checked it).
   const saleOpen = isSaleOpenMs(control, nowMs) || (priority?.presaleOpen === true && !control.cancelled);
