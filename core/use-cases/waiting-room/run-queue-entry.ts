@@ -32,9 +32,9 @@ export interface QueueDeps {
 export const RATE_WINDOW_SECONDS = 60;
 
 /**
- * Shared by queue:join and queue:status: one atomic script, then the reply. The caller read the
- * event's `control` (loadAdmissionControl) once: a join used to read it twice, one Redis round
- * trip of four per join in a 20,000-user join storm.
+ * Shared by queue:join and queue:status: one atomic script, then the reply. The caller has read
+ * the event's `control` (loadAdmissionControl); a join used to read it twice, a Redis round trip
+ * of its four for nothing.
  */
 export async function runQueueEntry(
   deps: QueueDeps,
